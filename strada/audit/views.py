@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from strada.orgs.policy import requires
+
+
+@requires("org.audit")
+def org_log(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")

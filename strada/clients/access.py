@@ -1,0 +1,149 @@
+"""Checked reads of clients. Views, API and commands reach clients only through these functions.
+
+Security contract: a user sees the clients of their own organisation only, and only in a role the
+policy allows; a client of another organisation and a client that does not exist both raise Http404,
+so nobody learns that a record exists elsewhere. Identities are decrypted only by ``read_identity``,
+which checks ``client.view_identity`` and writes an audit event for every read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+
+from strada.audit.log import Entry, record_many, record_now
+from strada.clients.identity import Identity, query_tokens, unseal
+from strada.clients.models import Client, Consent, SearchToken
+from strada.orgs.policy import can
+
+
+def visible_clients(user: Any, queryset: Any = None) -> Any:
+    """The clients this user may list: their organisation's, for roles allowed ``client.list``."""
+    queryset = Client.objects.all() if queryset is None else queryset
+    if not can(user, "client.list"):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise Http404 from exc
+
+
+def access_client(user: Any, client_id: Any) -> Client:
+    """The client with this id if the user may see it; Http404 otherwise (missing or forbidden)."""
+    client = (
+        visible_clients(user)
+        .select_related("organisation")
+        .filter(id=_as_uuid(client_id))
+        .first()
+    )
+    if client is None:
+        raise Http404
+    return client
+
+
+def access_client_for_audit(user: Any, client_id: Any) -> Client:
+    """A client of the user's organisation, for reading its audit trail (``client.audit``).
+
+    Organisation admins hold this right without seeing identities; the caller must not decrypt.
+    """
+    if not can(user, "client.audit"):
+        raise Http404
+    client = Client.objects.filter(
+        id=_as_uuid(client_id), organisation_id=user.organisation_id
+    ).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def access_consent(user: Any, client: Client, consent_id: Any) -> Consent:
+    """A consent of a client the user has already been given access to; Http404 otherwise."""
+    consent = client.consents.filter(id=_as_uuid(consent_id)).first()
+    if consent is None:
+        raise Http404
+    return consent
+
+
+def read_identity(user: Any, client: Client, reason: str = "") -> Identity:
+    """Decrypt a client's identity for a user allowed to see it, and audit the read.
+
+    The audit event names the fields that hold a value, never the values.
+    """
+    if not can(user, "client.view_identity") or client.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    identity = unseal(client)
+    record_now(
+        Entry(
+            action="client.identity.read",
+            actor=user,
+            org_id=client.organisation_id,
+            object_type="client",
+            object_id=client.id,
+            fields=identity.filled(),
+            reason=reason,
+        )
+    )
+    return identity
+
+
+def read_identities(user: Any, clients: list[Client], reason: str) -> dict[uuid.UUID, Identity]:
+    """Decrypt several identities (a list page) with one audit event per client, one transaction."""
+    if not can(user, "client.view_identity"):
+        return {}
+    identities = {}
+    entries = []
+    for client in clients:
+        if client.organisation_id != user.organisation_id:
+            raise PermissionDenied
+        identity = unseal(client)
+        identities[client.id] = identity
+        entries.append(
+            Entry(
+                action="client.identity.read",
+                actor=user,
+                org_id=client.organisation_id,
+                object_type="client",
+                object_id=client.id,
+                fields=identity.filled(),
+                reason=reason,
+            )
+        )
+    if entries:
+        with transaction.atomic():
+            record_many(entries)
+    return identities
+
+
+def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
+    """Clients matching a reference code, every name part (in any script) or an identifier.
+
+    Names are matched through the blind index, so a search never decrypts other records.
+    """
+    queryset = visible_clients(user, queryset)
+    query = query.strip()[:200]
+    if not query:
+        return queryset
+    parts, identifiers = query_tokens(user.organisation, query)
+    tokens = SearchToken.objects.filter(organisation_id=user.organisation_id)
+    condition = Q(reference__iexact=query)
+    if parts:
+        by_name = (
+            tokens.filter(kind=SearchToken.Kind.NAME, token__in=parts)
+            .values("client_id")
+            .annotate(hits=Count("token", distinct=True))
+            .filter(hits=len(set(parts)))
+            .values("client_id")
+        )
+        condition |= Q(id__in=by_name)
+    if identifiers:
+        condition |= Q(id__in=tokens.filter(token__in=identifiers).values("client_id"))
+    return queryset.filter(condition)

@@ -1,0 +1,307 @@
+"""Changes to clients and consents. Each ``do_*`` function is one transaction with its audit event.
+
+Security contract: the caller has already passed the policy check for the action and reached the
+client through ``clients.access``; each action checks again that the actor belongs to the client's
+organisation (defence in depth) and never writes personal data into the audit event, only field names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strada.audit.log import Entry, record, record_many
+from strada.clients import codes
+from strada.clients.identity import (
+    Identity,
+    client_key,
+    new_wrapped_client_key,
+    seal,
+    search_tokens,
+    unseal,
+)
+from strada.clients.models import Client, Consent, SearchToken
+from strada.orgs.models import Organisation, ReferenceCounter
+from strada.orgs.policy import can
+
+CODED_FIELDS = [
+    "gender",
+    "birth_year",
+    "age_band",
+    "citizenship",
+    "primary_language",
+    "secondary_language",
+    "marital_status",
+    "highest_level_of_education",
+    "number_of_children",
+    "mailing_country",
+]
+
+
+@dataclass
+class ConsentInput:
+    purpose: str
+    given_on: dt.date
+    wording_version: str
+    language: str
+    form: str = codes.ConsentForm.WRITTEN
+    recipient: Organisation | None = None
+
+
+@dataclass
+class Registration:
+    """Everything needed to register one client."""
+
+    identity: Identity = field(default_factory=Identity)
+    coded: dict[str, Any] = field(default_factory=dict)
+    registered_on: dt.date | None = None
+    consents: Sequence[ConsentInput] = ()
+
+
+def _require(actor: Any, action: str, org: Organisation) -> None:
+    if not can(actor, action) or actor.organisation_id != org.id:
+        raise PermissionDenied
+
+
+def _allocate_references(org: Organisation, year: int, count: int) -> list[str]:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        organisation=org, year=year
+    )
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return [f"{org.reference_prefix}-{year}-{n:05d}" for n in range(first, first + count)]
+
+
+def _derive_coded(identity: Identity, coded: dict[str, Any]) -> dict[str, Any]:
+    coded = dict(coded)
+    if identity.birth_date is not None:
+        coded["birth_year"] = identity.birth_date.year
+    return coded
+
+
+def _validate_consent(org: Organisation, consent: ConsentInput) -> None:
+    if consent.purpose not in codes.ConsentPurpose.values:
+        raise ValidationError(_("Unknown consent purpose."))
+    if consent.purpose == codes.ConsentPurpose.REFERRAL and consent.recipient is None:
+        raise ValidationError(_("A referral consent must name the organisation it is for."))
+    if consent.recipient is not None and consent.recipient.id == org.id:
+        raise ValidationError(_("A referral consent must name another organisation."))
+    if consent.given_on > timezone.localdate():
+        raise ValidationError(_("A consent cannot be given in the future."))
+
+
+def _build_client(actor: Any, org: Organisation, registration: Registration, reference: str):
+    identity = registration.identity.with_transliteration()
+    client = Client(
+        id=uuid.uuid4(),
+        organisation=org,
+        reference=reference,
+        registered_on=registration.registered_on or timezone.localdate(),
+        created_by=actor,
+        **_derive_coded(identity, registration.coded),
+    )
+    key, client.wrapped_key = new_wrapped_client_key(org, client.id)
+    seal(client, identity, key)
+    client.full_clean(exclude=["wrapped_key", "created_by", "organisation"], validate_unique=False)
+    tokens = [
+        SearchToken(client=client, organisation=org, kind=kind, token=token)
+        for kind, token in search_tokens(org, identity)
+    ]
+    consents = []
+    for item in registration.consents:
+        _validate_consent(org, item)
+        consents.append(
+            Consent(
+                client=client,
+                purpose=item.purpose,
+                recipient=item.recipient,
+                given_on=item.given_on,
+                form=item.form,
+                wording_version=item.wording_version,
+                language=item.language,
+                recorded_by=actor,
+            )
+        )
+    entry = Entry(
+        action="client.register",
+        actor=actor,
+        org_id=org.id,
+        object_type="client",
+        object_id=client.id,
+        fields=identity.filled() + [k for k, v in registration.coded.items() if v not in ("", None, [])],
+    )
+    return client, tokens, consents, entry
+
+
+def do_register_clients(actor: Any, registrations: Sequence[Registration]) -> list[Client]:
+    """Register clients of the actor's organisation in one transaction (the batch path of imports
+    and the demo). Every client gets its own key, reference code, search tokens and audit event."""
+    org = actor.organisation
+    _require(actor, "client.register", org)
+    with transaction.atomic():
+        by_year: dict[int, list[int]] = {}
+        for index, registration in enumerate(registrations):
+            year = (registration.registered_on or timezone.localdate()).year
+            by_year.setdefault(year, []).append(index)
+        references: dict[int, str] = {}
+        for year, indexes in sorted(by_year.items()):
+            for index, reference in zip(
+                indexes, _allocate_references(org, year, len(indexes)), strict=True
+            ):
+                references[index] = reference
+        built = [
+            _build_client(actor, org, registration, references[index])
+            for index, registration in enumerate(registrations)
+        ]
+        clients = [item[0] for item in built]
+        Client.objects.bulk_create(clients)
+        SearchToken.objects.bulk_create([t for item in built for t in item[1]])
+        Consent.objects.bulk_create([c for item in built for c in item[2]])
+        record_many(
+            [item[3] for item in built]
+            + [
+                Entry(
+                    action="consent.record",
+                    actor=actor,
+                    org_id=org.id,
+                    object_type="client",
+                    object_id=consent.client_id,
+                    fields=[consent.purpose],
+                )
+                for item in built
+                for consent in item[2]
+            ]
+        )
+    return clients
+
+
+def do_register_client(actor: Any, registration: Registration) -> Client:
+    """Register one client of the actor's organisation (the web and API path)."""
+    return do_register_clients(actor, [registration])[0]
+
+
+def do_edit_client(
+    actor: Any, client: Client, *, identity: Identity | None = None, coded: dict[str, Any] | None = None
+) -> list[str]:
+    """Change a client's identity and/or coded fields; return the names of the fields that changed.
+
+    ``identity`` replaces the whole identity (a field left empty is erased); ``coded`` changes only
+    the coded fields it names. Nothing is written, and no event recorded, if nothing changed.
+    """
+    _require(actor, "client.edit", client.organisation)
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().select_related("organisation").get(id=client.id)
+        changed: list[str] = []
+        key = client_key(locked)
+        if identity is not None:
+            identity = identity.with_transliteration()
+            before = unseal(locked, key)
+            changed += [
+                name
+                for name in identity.field_names()
+                if getattr(before, name) != getattr(identity, name)
+            ]
+            if changed:
+                seal(locked, identity, key)
+                SearchToken.objects.filter(client=locked).delete()
+                SearchToken.objects.bulk_create(
+                    SearchToken(client=locked, organisation=locked.organisation, kind=kind, token=tok)
+                    for kind, tok in search_tokens(locked.organisation, identity)
+                )
+            coded = _derive_coded(identity, coded or {})
+        for name, value in (coded or {}).items():
+            if name not in CODED_FIELDS:
+                raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
+            if getattr(locked, name) != value:
+                setattr(locked, name, value)
+                changed.append(name)
+        if not changed:
+            return []
+        locked.full_clean(exclude=["wrapped_key", "created_by", "organisation"], validate_unique=False)
+        locked.save()
+        record(
+            Entry(
+                action="client.edit",
+                actor=actor,
+                org_id=locked.organisation_id,
+                object_type="client",
+                object_id=locked.id,
+                fields=sorted(set(changed)),
+            )
+        )
+    for name in [f.attname for f in Client._meta.concrete_fields]:
+        setattr(client, name, getattr(locked, name))
+    return sorted(set(changed))
+
+
+def do_record_consent(actor: Any, client: Client, consent: ConsentInput) -> Consent:
+    """Record one consent of a client (a new row per purpose and date; the old ones stay)."""
+    _require(actor, "consent.record", client.organisation)
+    _validate_consent(client.organisation, consent)
+    with transaction.atomic():
+        row = Consent.objects.create(
+            client=client,
+            purpose=consent.purpose,
+            recipient=consent.recipient,
+            given_on=consent.given_on,
+            form=consent.form,
+            wording_version=consent.wording_version,
+            language=consent.language,
+            recorded_by=actor,
+        )
+        record(
+            Entry(
+                action="consent.record",
+                actor=actor,
+                org_id=client.organisation_id,
+                object_type="client",
+                object_id=client.id,
+                fields=[consent.purpose],
+            )
+        )
+    return row
+
+
+def do_withdraw_consent(actor: Any, consent: Consent, withdrawn_on: dt.date | None = None) -> Consent:
+    """Withdraw a consent from a date on. A withdrawn consent stays on record, marked as such."""
+    client = consent.client
+    _require(actor, "consent.withdraw", client.organisation)
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(_("A consent cannot be withdrawn before it was given."))
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError(_("A withdrawal cannot be dated in the future."))
+    with transaction.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.withdrawn_by = actor
+        consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        record(
+            Entry(
+                action="consent.withdraw",
+                actor=actor,
+                org_id=client.organisation_id,
+                object_type="client",
+                object_id=client.id,
+                fields=[consent.purpose],
+            )
+        )
+    return consent
+
+
+def has_consent(client: Client, purpose: str, recipient: Organisation | None = None) -> bool:
+    """Is there an active consent for this purpose (and recipient, for referrals) today?"""
+    consents = client.consents.active().filter(purpose=purpose, given_on__lte=timezone.localdate())
+    if recipient is not None:
+        consents = consents.filter(recipient=recipient)
+    return consents.exists()

@@ -1,0 +1,239 @@
+"""Forms of the client register. Forms validate input; actions decide and write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from strada.clients import codes
+from strada.clients.identity import Identity
+from strada.clients.models import LANGUAGE_CODES
+from strada.orgs.models import Organisation
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()./-]{5,30}$", _("Use digits, spaces and an optional leading +, e.g. +31 20 123 4567.")
+)
+
+
+@cache
+def _language_choices(ui_language: str) -> list[tuple[str, str]]:
+    try:
+        names = Locale.parse(ui_language).languages
+    except (ValueError, TypeError):
+        names = Locale("en").languages
+    english = Locale("en").languages
+    pairs = [(code, names.get(code) or english[code]) for code in LANGUAGE_CODES]
+    return sorted(pairs, key=lambda pair: pair[1].casefold())
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *_language_choices(get_language() or "en")]
+
+
+def country_choices(blank: bool = True) -> list[tuple[str, str]]:
+    pairs = [(code, str(name)) for code, name in countries]
+    return [("", "—"), *pairs] if blank else pairs
+
+
+class LazyChoicesMixin:
+    """Fill language and country choices at form creation, in the user's language."""
+
+    def _fill_choices(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if name.endswith("_language") or name == "language":
+                field.choices = language_choices()
+            elif name in {"citizenship"}:
+                field.choices = country_choices(blank=False)
+            elif name.endswith("_country"):
+                field.choices = country_choices()
+
+
+def _past_date(value: dt.date | None) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date lies in the future."))
+
+
+def _plausible_birth_date(value: dt.date | None) -> None:
+    _past_date(value)
+    if value and value.year < timezone.localdate().year - 120:
+        raise forms.ValidationError(_("This birth date is more than 120 years ago."))
+
+
+class ClientForm(LazyChoicesMixin, forms.Form):
+    # Identity: all optional, so that a client can be registered anonymously.
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False,
+        help_text=_("In the original script, e.g. Олена."))  # fmt: skip
+    middle_name = forms.CharField(label=_("Middle name or patronymic"), max_length=100, required=False)
+    second_name = forms.CharField(label=_("Family name"), max_length=100, required=False,
+        help_text=_("In the original script."))  # fmt: skip
+    first_name_latin = forms.CharField(label=_("First name in Latin letters"), max_length=100,
+        required=False, help_text=_("Filled in automatically when left empty."))  # fmt: skip
+    second_name_latin = forms.CharField(label=_("Family name in Latin letters"), max_length=100,
+        required=False, help_text=_("Filled in automatically when left empty."))  # fmt: skip
+    aliases = forms.CharField(label=_("Other names or aliases"), max_length=200, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False,
+        validators=[_plausible_birth_date], widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    identity_number = forms.CharField(label=_("Identity document number"), max_length=50, required=False)
+    mobile_phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False,
+        validators=[phone_validator])  # fmt: skip
+    email = forms.EmailField(label=_("E-mail"), max_length=200, required=False)
+    mailing_street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    mailing_city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+    # Coded, non-identifying fields.
+    gender = forms.ChoiceField(label=_("Gender"), choices=codes.Gender.choices,
+        initial=codes.Gender.NOT_SPECIFIED)  # fmt: skip
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False,
+        help_text=_("When the full birth date is not known."))  # fmt: skip
+    age_band = forms.ChoiceField(label=_("Age band"), required=False,
+        choices=[("", "—"), *codes.AgeBand.choices],
+        help_text=_("When not even the birth year is known."))  # fmt: skip
+    citizenship = forms.MultipleChoiceField(label=_("Citizenship"), required=False,
+        help_text=_("One or more; hold Ctrl to choose several."))  # fmt: skip
+    primary_language = forms.ChoiceField(label=_("Primary language"), required=False)
+    secondary_language = forms.ChoiceField(label=_("Secondary language"), required=False)
+    marital_status = forms.ChoiceField(label=_("Marital status"), required=False,
+        choices=[("", "—"), *codes.MaritalStatus.choices])  # fmt: skip
+    highest_level_of_education = forms.ChoiceField(label=_("Highest level of education"),
+        required=False, choices=[("", "—"), *codes.HighestLevelOfEducation.choices])  # fmt: skip
+    number_of_children = forms.IntegerField(label=_("Number of children"), required=False,
+        min_value=0, max_value=30)  # fmt: skip
+    mailing_country = forms.ChoiceField(label=_("Country of residence"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill_choices()
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        this_year = timezone.localdate().year
+        if year is not None and not (this_year - 120 <= year <= this_year):
+            raise forms.ValidationError(_("The birth year must lie in the last 120 years."))
+        return year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        birth_date, birth_year = data.get("birth_date"), data.get("birth_year")
+        if birth_date and birth_year and birth_date.year != birth_year:
+            self.add_error("birth_year", _("The birth year does not match the birth date."))
+        return data
+
+    def identity(self) -> Identity:
+        data = self.cleaned_data
+        return Identity(**{name: data.get(name) or ("" if name != "birth_date" else None)
+                           for name in Identity.field_names()})  # fmt: skip
+
+    def coded(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "gender": data["gender"],
+            "birth_year": data.get("birth_year"),
+            "age_band": data.get("age_band") or "",
+            "citizenship": sorted(data.get("citizenship") or []),
+            "primary_language": data.get("primary_language") or "",
+            "secondary_language": data.get("secondary_language") or "",
+            "marital_status": data.get("marital_status") or "",
+            "highest_level_of_education": data.get("highest_level_of_education") or "",
+            "number_of_children": data.get("number_of_children"),
+            "mailing_country": data.get("mailing_country") or "",
+        }
+
+
+REGISTRATION_PURPOSES = [
+    codes.ConsentPurpose.SERVICES,
+    codes.ConsentPurpose.STATISTICS,
+    codes.ConsentPurpose.RESEARCH,
+    codes.ConsentPurpose.EXTERNAL_SHARING,
+]
+
+
+class RegistrationForm(ClientForm):
+    registered_on = forms.DateField(label=_("Registered on"), validators=[_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    consents = forms.MultipleChoiceField(
+        label=_("The client consents to"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(p.value, p.label) for p in REGISTRATION_PURPOSES],
+        help_text=_("Tick only what the client agreed to today. Help never depends on consent."),
+    )
+    consent_form = forms.ChoiceField(label=_("Consent given"), choices=codes.ConsentForm.choices)
+    consent_wording_version = forms.CharField(label=_("Wording version"), max_length=32,
+        initial="2026-1", help_text=_("The version of the consent text that was read."))  # fmt: skip
+    consent_language = forms.ChoiceField(label=_("Language of the consent text"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["registered_on"].initial = timezone.localdate()
+        self.fields["consent_language"].initial = (get_language() or "en")[:2]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("consents") and not data.get("consent_language"):
+            self.add_error("consent_language", _("Say in which language the consent was read."))
+        return data
+
+
+class ConsentForm(LazyChoicesMixin, forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=codes.ConsentPurpose.choices)
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Only for a referral consent: the organisation the client agreed to."),
+    )
+    given_on = forms.DateField(label=_("Given on"), validators=[_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    form = forms.ChoiceField(label=_("Consent given"), choices=codes.ConsentForm.choices)
+    wording_version = forms.CharField(label=_("Wording version"), max_length=32, initial="2026-1")
+    language = forms.ChoiceField(label=_("Language of the consent text"))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill_choices()
+        self.fields["recipient"].queryset = Organisation.objects.filter(
+            active=True, kind__in=["member", "affiliate"]
+        ).exclude(id=organisation.id)
+        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["language"].initial = (get_language() or "en")[:2]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("purpose") == codes.ConsentPurpose.REFERRAL and not data.get("recipient"):
+            self.add_error("recipient", _("A referral consent must name the organisation it is for."))
+        if data.get("purpose") != codes.ConsentPurpose.REFERRAL and data.get("recipient"):
+            self.add_error("recipient", _("Only a referral consent names a recipient."))
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), validators=[_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = timezone.localdate()
+
+
+class ClientFilterForm(LazyChoicesMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+        help_text=_("Reference code, a full name part in any script, ID number, phone or e-mail."))  # fmt: skip
+    gender = forms.ChoiceField(label=_("Gender"), required=False,
+        choices=[("", _("Any")), *codes.Gender.choices])  # fmt: skip
+    citizenship_country = forms.ChoiceField(label=_("Citizenship"), required=False)
+    year = forms.IntegerField(label=_("Registered in"), required=False, min_value=1990, max_value=2100)
+    consent = forms.ChoiceField(label=_("Consent"), required=False,
+        choices=[("", _("Any")), *codes.ConsentPurpose.choices])  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill_choices()

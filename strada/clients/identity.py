@@ -1,0 +1,149 @@
+"""The identifying part of a client record: encrypted with the client's own key, field by field.
+
+Each field's associated data binds organisation, model, field name and client id. The client key is
+wrapped by the organisation key; destroying the wrapped client key makes the identity unreadable
+(crypto-shredding). Blind-index tokens of normalised values allow exact search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
+
+from strada.lib import crypto, names
+from strada.orgs.keys import org_key, search_key
+
+if TYPE_CHECKING:
+    from strada.clients.models import Client
+    from strada.orgs.models import Organisation
+
+MODEL_LABEL = "clients.Client"
+
+
+@dataclass
+class Identity:
+    first_name: str = ""
+    middle_name: str = ""
+    second_name: str = ""
+    first_name_latin: str = ""
+    second_name_latin: str = ""
+    aliases: str = ""
+    birth_date: dt.date | None = None
+    identity_number: str = ""
+    mobile_phone: str = ""
+    email: str = ""
+    mailing_street: str = ""
+    mailing_city: str = ""
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def filled(self) -> list[str]:
+        return [name for name, value in asdict(self).items() if value not in ("", None)]
+
+    def with_transliteration(self) -> Identity:
+        """Fill the Latin spelling of the names from the original script when it was not given."""
+        copy = Identity(**asdict(self))
+        if copy.first_name and not copy.first_name_latin:
+            copy.first_name_latin = names.transliterate(copy.first_name)
+        if copy.second_name and not copy.second_name_latin:
+            copy.second_name_latin = names.transliterate(copy.second_name)
+        return copy
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.second_name) if p)
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(p for p in (self.first_name_latin, self.second_name_latin) if p)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first_name or self.second_name or self.first_name_latin
+                    or self.second_name_latin or self.aliases)  # fmt: skip
+
+
+IDENTITY_FIELDS = Identity.field_names()
+
+
+def _key_aad(org_id: object, client_id: object) -> bytes:
+    return crypto.associated_data("client-key", org_id, client_id)
+
+
+def _field_aad(org_id: object, client_id: object, field: str) -> bytes:
+    return crypto.associated_data("field", org_id, MODEL_LABEL, field, client_id)
+
+
+def new_wrapped_client_key(org: Organisation, client_id: object) -> tuple[bytes, bytes]:
+    """A fresh client key and its wrapped form (to store)."""
+    key = crypto.new_key()
+    return key, crypto.wrap_key(org_key(org), key, _key_aad(org.id, client_id))
+
+
+def client_key(client: Client) -> bytes:
+    return crypto.unwrap_key(
+        org_key(client.organisation), bytes(client.wrapped_key),
+        _key_aad(client.organisation_id, client.id),
+    )  # fmt: skip
+
+
+def _encode(value: object) -> bytes:
+    if isinstance(value, dt.date):
+        return value.isoformat().encode("utf-8")
+    return str(value).encode("utf-8")
+
+
+def seal(client: Client, identity: Identity, key: bytes) -> None:
+    """Write the identity's fields onto the client as ciphertexts (empty fields become NULL)."""
+    for name, value in asdict(identity).items():
+        blob = None
+        if value not in ("", None):
+            blob = crypto.encrypt(
+                key, _encode(value), _field_aad(client.organisation_id, client.id, name)
+            )
+        setattr(client, f"{name}_enc", blob)
+    client.has_name = identity.has_name
+
+
+def unseal(client: Client, key: bytes | None = None) -> Identity:
+    """Decrypt the client's identity. Raises crypto.DecryptionError if anything was tampered with."""
+    key = key or client_key(client)
+    values: dict[str, object] = {}
+    for name in IDENTITY_FIELDS:
+        blob = getattr(client, f"{name}_enc")
+        if blob is None:
+            continue
+        text = crypto.decrypt(
+            key, bytes(blob), _field_aad(client.organisation_id, client.id, name)
+        ).decode("utf-8")
+        values[name] = dt.date.fromisoformat(text) if name == "birth_date" else text
+    return Identity(**values)  # type: ignore[arg-type]
+
+
+def search_tokens(org: Organisation, identity: Identity) -> list[tuple[str, str]]:
+    """(kind, token) pairs for the blind index: each name part in Latin form, and identifiers."""
+    key = search_key(org)
+    tokens: set[tuple[str, str]] = set()
+    for text in (identity.first_name, identity.middle_name, identity.second_name,
+                 identity.first_name_latin, identity.second_name_latin, identity.aliases):  # fmt: skip
+        for part in names.name_parts(text):
+            tokens.add(("name", crypto.blind_index(key, "name:" + part)))
+    for kind, text in (("idnum", identity.identity_number), ("phone", identity.mobile_phone),
+                       ("email", identity.email)):  # fmt: skip
+        value = names.normalise_identifier(text)
+        if value:
+            tokens.add((kind, crypto.blind_index(key, f"{kind}:{value}")))
+    return sorted(tokens)
+
+
+def query_tokens(org: Organisation, query: str) -> tuple[list[str], list[str]]:
+    """Tokens to look for: every name part of the query (all must match), and the whole query as an
+    identifier (identity number, phone or e-mail)."""
+    key = search_key(org)
+    parts = [crypto.blind_index(key, "name:" + part) for part in names.name_parts(query)]
+    ident = names.normalise_identifier(query)
+    identifiers = [crypto.blind_index(key, f"{kind}:{ident}") for kind in ("idnum", "phone", "email")]
+    return parts, identifiers if ident else []

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from strada.api import api
+
+urlpatterns = [
+    path("", include("strada.web.urls")),
+    path("clients/", include("strada.clients.urls")),
+    path("org/", include("strada.orgs.urls")),
+    path("settings/", include("strada.accounts.urls")),
+    path("audit/", include("strada.audit.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("network-admin/", admin.site.urls),
+]
+
+handler400 = "strada.web.views.bad_request"
+handler403 = "strada.web.views.permission_denied"
+handler404 = "strada.web.views.page_not_found"
+handler500 = "strada.web.views.server_error"
