@@ -40,8 +40,17 @@ class Network:
     pat: User
 
     def people(self) -> list[User]:
-        return [self.anna, self.sam, self.boris, self.olga, self.chiara, self.bogdan, self.dana,
-                self.nick, self.pat]  # fmt: skip
+        return [
+            self.anna,
+            self.sam,
+            self.boris,
+            self.olga,
+            self.chiara,
+            self.bogdan,
+            self.dana,
+            self.nick,
+            self.pat,
+        ]
 
 
 def make_org(code: str, kind: str, country: str) -> Organisation:
@@ -67,7 +76,10 @@ def network(db: Any) -> Network:
     lsi = make_org("lsi", "secretariat", "NL")
     polaris = make_org("polaris", "partner", "US")
     return Network(
-        nl=nl, bg=bg, lsi=lsi, polaris=polaris,
+        nl=nl,
+        bg=bg,
+        lsi=lsi,
+        polaris=polaris,
         anna=make_user(nl, "anna", "caseworker"),
         sam=make_user(nl, "sam", "supervisor"),
         boris=make_user(nl, "boris", "data_manager"),
@@ -77,7 +89,7 @@ def network(db: Any) -> Network:
         dana=make_user(lsi, "dana", "analyst"),
         nick=make_user(lsi, "nick", "network_admin"),
         pat=make_user(polaris, "pat", "partner"),
-    )  # fmt: skip
+    )
 
 
 def register(actor: User, **identity: Any) -> Any:
@@ -90,8 +102,12 @@ def register(actor: User, **identity: Any) -> Any:
             identity=Identity(**identity),
             coded={"gender": "Feminine", **coded},
             registered_on=dt.date(2026, 3, 1),
-            consents=[ConsentInput(purpose=p, given_on=dt.date(2026, 3, 1), wording_version="2026-1",
-                                   language="en") for p in consents],  # fmt: skip
+            consents=[
+                ConsentInput(
+                    purpose=p, given_on=dt.date(2026, 3, 1), wording_version="2026-1", language="en"
+                )
+                for p in consents
+            ],
         ),
     )
 

@@ -17,19 +17,35 @@ from strada.audit.log import Entry, record_now
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_now(Entry(action="auth.login", actor=user, org_id=user.organisation_id,
-                     object_type="user", object_id=user.id))  # fmt: skip
+    record_now(
+        Entry(
+            action="auth.login",
+            actor=user,
+            org_id=user.organisation_id,
+            object_type="user",
+            object_id=user.id,
+        )
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record_now(Entry(action="auth.logout", actor=user, org_id=user.organisation_id,
-                         object_type="user", object_id=user.id))  # fmt: skip
+        record_now(
+            Entry(
+                action="auth.logout",
+                actor=user,
+                org_id=user.organisation_id,
+                object_type="user",
+                object_id=user.id,
+            )
+        )
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = credentials.get("username") or credentials.get("login") or ""
     user = get_user_model().objects.filter(username=username).first() if username else None
     record_now(

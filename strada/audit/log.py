@@ -29,8 +29,8 @@ class Context:
     via: str = "cli"
 
 
-current_context: contextvars.ContextVar[Context] = contextvars.ContextVar(
-    "strada_audit_context", default=Context()
+current_context: contextvars.ContextVar[Context | None] = contextvars.ContextVar(
+    "strada_audit_context", default=None
 )
 
 
@@ -94,7 +94,7 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     """Append events in order, in the caller's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction of their act")
-    context = current_context.get()
+    context = current_context.get() or Context()
     at = timezone.now()
     events = [_build(entry, at, context) for entry in entries]
     if not events:

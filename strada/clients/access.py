@@ -40,10 +40,7 @@ def _as_uuid(value: Any) -> uuid.UUID:
 def access_client(user: Any, client_id: Any) -> Client:
     """The client with this id if the user may see it; Http404 otherwise (missing or forbidden)."""
     client = (
-        visible_clients(user)
-        .select_related("organisation")
-        .filter(id=_as_uuid(client_id))
-        .first()
+        visible_clients(user).select_related("organisation").filter(id=_as_uuid(client_id)).first()
     )
     if client is None:
         raise Http404

@@ -137,7 +137,8 @@ def _build_client(actor: Any, org: Organisation, registration: Registration, ref
         org_id=org.id,
         object_type="client",
         object_id=client.id,
-        fields=identity.filled() + [k for k, v in registration.coded.items() if v not in ("", None, [])],
+        fields=identity.filled()
+        + [k for k, v in registration.coded.items() if v not in ("", None, [])],
     )
     return client, tokens, consents, entry
 
@@ -190,7 +191,11 @@ def do_register_client(actor: Any, registration: Registration) -> Client:
 
 
 def do_edit_client(
-    actor: Any, client: Client, *, identity: Identity | None = None, coded: dict[str, Any] | None = None
+    actor: Any,
+    client: Client,
+    *,
+    identity: Identity | None = None,
+    coded: dict[str, Any] | None = None,
 ) -> list[str]:
     """Change a client's identity and/or coded fields; return the names of the fields that changed.
 
@@ -214,7 +219,9 @@ def do_edit_client(
                 seal(locked, identity, key)
                 SearchToken.objects.filter(client=locked).delete()
                 SearchToken.objects.bulk_create(
-                    SearchToken(client=locked, organisation=locked.organisation, kind=kind, token=tok)
+                    SearchToken(
+                        client=locked, organisation=locked.organisation, kind=kind, token=tok
+                    )
                     for kind, tok in search_tokens(locked.organisation, identity)
                 )
             coded = _derive_coded(identity, coded or {})
@@ -226,7 +233,9 @@ def do_edit_client(
                 changed.append(name)
         if not changed:
             return []
-        locked.full_clean(exclude=["wrapped_key", "created_by", "organisation"], validate_unique=False)
+        locked.full_clean(
+            exclude=["wrapped_key", "created_by", "organisation"], validate_unique=False
+        )
         locked.save()
         record(
             Entry(
@@ -271,7 +280,9 @@ def do_record_consent(actor: Any, client: Client, consent: ConsentInput) -> Cons
     return row
 
 
-def do_withdraw_consent(actor: Any, consent: Consent, withdrawn_on: dt.date | None = None) -> Consent:
+def do_withdraw_consent(
+    actor: Any, consent: Consent, withdrawn_on: dt.date | None = None
+) -> Consent:
     """Withdraw a consent from a date on. A withdrawn consent stays on record, marked as such."""
     client = consent.client
     _require(actor, "consent.withdraw", client.organisation)

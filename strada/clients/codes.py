@@ -61,8 +61,16 @@ class AgeBand(models.TextChoices):
 
 
 def age_band_for(age: int) -> str:
-    bounds = [(8, "0-8"), (17, "9-17"), (20, "18-20"), (23, "21-23"), (26, "24-26"),
-              (29, "27-29"), (38, "30-38"), (47, "39-47")]  # fmt: skip
+    bounds = [
+        (8, "0-8"),
+        (17, "9-17"),
+        (20, "18-20"),
+        (23, "21-23"),
+        (26, "24-26"),
+        (29, "27-29"),
+        (38, "30-38"),
+        (47, "39-47"),
+    ]
     for upper, band in bounds:
         if age <= upper:
             return band

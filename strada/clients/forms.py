@@ -20,7 +20,8 @@ from strada.clients.models import LANGUAGE_CODES
 from strada.orgs.models import Organisation
 
 phone_validator = RegexValidator(
-    r"^\+?[0-9 ()./-]{5,30}$", _("Use digits, spaces and an optional leading +, e.g. +31 20 123 4567.")
+    r"^\+?[0-9 ()./-]{5,30}$",
+    _("Use digits, spaces and an optional leading +, e.g. +31 20 123 4567."),
 )
 
 
@@ -70,43 +71,81 @@ def _plausible_birth_date(value: dt.date | None) -> None:
 
 class ClientForm(LazyChoicesMixin, forms.Form):
     # Identity: all optional, so that a client can be registered anonymously.
-    first_name = forms.CharField(label=_("First name"), max_length=100, required=False,
-        help_text=_("In the original script, e.g. Олена."))  # fmt: skip
-    middle_name = forms.CharField(label=_("Middle name or patronymic"), max_length=100, required=False)
-    second_name = forms.CharField(label=_("Family name"), max_length=100, required=False,
-        help_text=_("In the original script."))  # fmt: skip
-    first_name_latin = forms.CharField(label=_("First name in Latin letters"), max_length=100,
-        required=False, help_text=_("Filled in automatically when left empty."))  # fmt: skip
-    second_name_latin = forms.CharField(label=_("Family name in Latin letters"), max_length=100,
-        required=False, help_text=_("Filled in automatically when left empty."))  # fmt: skip
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        required=False,
+        help_text=_("In the original script, e.g. Олена."),
+    )
+    middle_name = forms.CharField(
+        label=_("Middle name or patronymic"), max_length=100, required=False
+    )
+    second_name = forms.CharField(
+        label=_("Family name"),
+        max_length=100,
+        required=False,
+        help_text=_("In the original script."),
+    )
+    first_name_latin = forms.CharField(
+        label=_("First name in Latin letters"),
+        max_length=100,
+        required=False,
+        help_text=_("Filled in automatically when left empty."),
+    )
+    second_name_latin = forms.CharField(
+        label=_("Family name in Latin letters"),
+        max_length=100,
+        required=False,
+        help_text=_("Filled in automatically when left empty."),
+    )
     aliases = forms.CharField(label=_("Other names or aliases"), max_length=200, required=False)
-    birth_date = forms.DateField(label=_("Birth date"), required=False,
-        validators=[_plausible_birth_date], widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    identity_number = forms.CharField(label=_("Identity document number"), max_length=50, required=False)
-    mobile_phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False,
-        validators=[phone_validator])  # fmt: skip
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        validators=[_plausible_birth_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    identity_number = forms.CharField(
+        label=_("Identity document number"), max_length=50, required=False
+    )
+    mobile_phone = forms.CharField(
+        label=_("Mobile phone"), max_length=30, required=False, validators=[phone_validator]
+    )
     email = forms.EmailField(label=_("E-mail"), max_length=200, required=False)
     mailing_street = forms.CharField(label=_("Street address"), max_length=200, required=False)
     mailing_city = forms.CharField(label=_("City"), max_length=100, required=False)
 
     # Coded, non-identifying fields.
-    gender = forms.ChoiceField(label=_("Gender"), choices=codes.Gender.choices,
-        initial=codes.Gender.NOT_SPECIFIED)  # fmt: skip
-    birth_year = forms.IntegerField(label=_("Birth year"), required=False,
-        help_text=_("When the full birth date is not known."))  # fmt: skip
-    age_band = forms.ChoiceField(label=_("Age band"), required=False,
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=codes.Gender.choices, initial=codes.Gender.NOT_SPECIFIED
+    )
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False, help_text=_("When the full birth date is not known.")
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"),
+        required=False,
         choices=[("", "—"), *codes.AgeBand.choices],
-        help_text=_("When not even the birth year is known."))  # fmt: skip
-    citizenship = forms.MultipleChoiceField(label=_("Citizenship"), required=False,
-        help_text=_("One or more; hold Ctrl to choose several."))  # fmt: skip
+        help_text=_("When not even the birth year is known."),
+    )
+    citizenship = forms.MultipleChoiceField(
+        label=_("Citizenship"),
+        required=False,
+        help_text=_("One or more; hold Ctrl to choose several."),
+    )
     primary_language = forms.ChoiceField(label=_("Primary language"), required=False)
     secondary_language = forms.ChoiceField(label=_("Secondary language"), required=False)
-    marital_status = forms.ChoiceField(label=_("Marital status"), required=False,
-        choices=[("", "—"), *codes.MaritalStatus.choices])  # fmt: skip
-    highest_level_of_education = forms.ChoiceField(label=_("Highest level of education"),
-        required=False, choices=[("", "—"), *codes.HighestLevelOfEducation.choices])  # fmt: skip
-    number_of_children = forms.IntegerField(label=_("Number of children"), required=False,
-        min_value=0, max_value=30)  # fmt: skip
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"), required=False, choices=[("", "—"), *codes.MaritalStatus.choices]
+    )
+    highest_level_of_education = forms.ChoiceField(
+        label=_("Highest level of education"),
+        required=False,
+        choices=[("", "—"), *codes.HighestLevelOfEducation.choices],
+    )
+    number_of_children = forms.IntegerField(
+        label=_("Number of children"), required=False, min_value=0, max_value=30
+    )
     mailing_country = forms.ChoiceField(label=_("Country of residence"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -129,8 +168,12 @@ class ClientForm(LazyChoicesMixin, forms.Form):
 
     def identity(self) -> Identity:
         data = self.cleaned_data
-        return Identity(**{name: data.get(name) or ("" if name != "birth_date" else None)
-                           for name in Identity.field_names()})  # fmt: skip
+        return Identity(
+            **{
+                name: data.get(name) or ("" if name != "birth_date" else None)
+                for name in Identity.field_names()
+            }
+        )
 
     def coded(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -157,8 +200,11 @@ REGISTRATION_PURPOSES = [
 
 
 class RegistrationForm(ClientForm):
-    registered_on = forms.DateField(label=_("Registered on"), validators=[_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    registered_on = forms.DateField(
+        label=_("Registered on"),
+        validators=[_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     consents = forms.MultipleChoiceField(
         label=_("The client consents to"),
         required=False,
@@ -167,8 +213,12 @@ class RegistrationForm(ClientForm):
         help_text=_("Tick only what the client agreed to today. Help never depends on consent."),
     )
     consent_form = forms.ChoiceField(label=_("Consent given"), choices=codes.ConsentForm.choices)
-    consent_wording_version = forms.CharField(label=_("Wording version"), max_length=32,
-        initial="2026-1", help_text=_("The version of the consent text that was read."))  # fmt: skip
+    consent_wording_version = forms.CharField(
+        label=_("Wording version"),
+        max_length=32,
+        initial="2026-1",
+        help_text=_("The version of the consent text that was read."),
+    )
     consent_language = forms.ChoiceField(label=_("Language of the consent text"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -191,8 +241,9 @@ class ConsentForm(LazyChoicesMixin, forms.Form):
         required=False,
         help_text=_("Only for a referral consent: the organisation the client agreed to."),
     )
-    given_on = forms.DateField(label=_("Given on"), validators=[_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    given_on = forms.DateField(
+        label=_("Given on"), validators=[_past_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
     form = forms.ChoiceField(label=_("Consent given"), choices=codes.ConsentForm.choices)
     wording_version = forms.CharField(label=_("Wording version"), max_length=32, initial="2026-1")
     language = forms.ChoiceField(label=_("Language of the consent text"))
@@ -209,15 +260,20 @@ class ConsentForm(LazyChoicesMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("purpose") == codes.ConsentPurpose.REFERRAL and not data.get("recipient"):
-            self.add_error("recipient", _("A referral consent must name the organisation it is for."))
+            self.add_error(
+                "recipient", _("A referral consent must name the organisation it is for.")
+            )
         if data.get("purpose") != codes.ConsentPurpose.REFERRAL and data.get("recipient"):
             self.add_error("recipient", _("Only a referral consent names a recipient."))
         return data
 
 
 class WithdrawConsentForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Withdrawn on"), validators=[_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"),
+        validators=[_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,14 +281,22 @@ class WithdrawConsentForm(forms.Form):
 
 
 class ClientFilterForm(LazyChoicesMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-        help_text=_("Reference code, a full name part in any script, ID number, phone or e-mail."))  # fmt: skip
-    gender = forms.ChoiceField(label=_("Gender"), required=False,
-        choices=[("", _("Any")), *codes.Gender.choices])  # fmt: skip
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Reference code, a full name part in any script, ID number, phone or e-mail."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"), required=False, choices=[("", _("Any")), *codes.Gender.choices]
+    )
     citizenship_country = forms.ChoiceField(label=_("Citizenship"), required=False)
-    year = forms.IntegerField(label=_("Registered in"), required=False, min_value=1990, max_value=2100)
-    consent = forms.ChoiceField(label=_("Consent"), required=False,
-        choices=[("", _("Any")), *codes.ConsentPurpose.choices])  # fmt: skip
+    year = forms.IntegerField(
+        label=_("Registered in"), required=False, min_value=1990, max_value=2100
+    )
+    consent = forms.ChoiceField(
+        label=_("Consent"), required=False, choices=[("", _("Any")), *codes.ConsentPurpose.choices]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

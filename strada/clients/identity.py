@@ -62,8 +62,13 @@ class Identity:
 
     @property
     def has_name(self) -> bool:
-        return bool(self.first_name or self.second_name or self.first_name_latin
-                    or self.second_name_latin or self.aliases)  # fmt: skip
+        return bool(
+            self.first_name
+            or self.second_name
+            or self.first_name_latin
+            or self.second_name_latin
+            or self.aliases
+        )
 
 
 IDENTITY_FIELDS = Identity.field_names()
@@ -85,9 +90,10 @@ def new_wrapped_client_key(org: Organisation, client_id: object) -> tuple[bytes,
 
 def client_key(client: Client) -> bytes:
     return crypto.unwrap_key(
-        org_key(client.organisation), bytes(client.wrapped_key),
+        org_key(client.organisation),
+        bytes(client.wrapped_key),
         _key_aad(client.organisation_id, client.id),
-    )  # fmt: skip
+    )
 
 
 def _encode(value: object) -> bytes:
@@ -127,12 +133,21 @@ def search_tokens(org: Organisation, identity: Identity) -> list[tuple[str, str]
     """(kind, token) pairs for the blind index: each name part in Latin form, and identifiers."""
     key = search_key(org)
     tokens: set[tuple[str, str]] = set()
-    for text in (identity.first_name, identity.middle_name, identity.second_name,
-                 identity.first_name_latin, identity.second_name_latin, identity.aliases):  # fmt: skip
+    for text in (
+        identity.first_name,
+        identity.middle_name,
+        identity.second_name,
+        identity.first_name_latin,
+        identity.second_name_latin,
+        identity.aliases,
+    ):
         for part in names.name_parts(text):
             tokens.add(("name", crypto.blind_index(key, "name:" + part)))
-    for kind, text in (("idnum", identity.identity_number), ("phone", identity.mobile_phone),
-                       ("email", identity.email)):  # fmt: skip
+    for kind, text in (
+        ("idnum", identity.identity_number),
+        ("phone", identity.mobile_phone),
+        ("email", identity.email),
+    ):
         value = names.normalise_identifier(text)
         if value:
             tokens.add((kind, crypto.blind_index(key, f"{kind}:{value}")))
@@ -145,5 +160,7 @@ def query_tokens(org: Organisation, query: str) -> tuple[list[str], list[str]]:
     key = search_key(org)
     parts = [crypto.blind_index(key, "name:" + part) for part in names.name_parts(query)]
     ident = names.normalise_identifier(query)
-    identifiers = [crypto.blind_index(key, f"{kind}:{ident}") for kind in ("idnum", "phone", "email")]
+    identifiers = [
+        crypto.blind_index(key, f"{kind}:{ident}") for kind in ("idnum", "phone", "email")
+    ]
     return parts, identifiers if ident else []

@@ -11,15 +11,14 @@ import uuid
 from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
 from strada.clients import codes
 from strada.orgs.models import Organisation
-
 
 COUNTRY_CODES = frozenset(code for code, _name in countries)
 LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if "_" not in code)
@@ -138,6 +137,9 @@ class SearchToken(models.Model):
     class Meta:
         indexes = [models.Index(fields=["organisation", "token"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} token"
+
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def active(self) -> ConsentQuerySet:
@@ -155,11 +157,16 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("recipient organisation"),
-        help_text=_("For a referral consent: the organisation the client agreed to be referred to."),
+        help_text=_(
+            "For a referral consent: the organisation the client agreed to be referred to."
+        ),
     )
     given_on = models.DateField(_("given on"))
     form = models.CharField(
-        _("form"), max_length=16, choices=codes.ConsentForm.choices, default=codes.ConsentForm.WRITTEN
+        _("form"),
+        max_length=16,
+        choices=codes.ConsentForm.choices,
+        default=codes.ConsentForm.WRITTEN,
     )
     wording_version = models.CharField(_("wording version"), max_length=32)
     language = models.CharField(_("language of the wording"), max_length=8)

@@ -208,4 +208,3 @@ def audit_trail(request: HttpRequest, client_id: str) -> HttpResponse:
     ).order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "clients/audit.html", {"client": client, "page": page})
-

@@ -53,7 +53,9 @@ def decode_master_key(text: str) -> bytes:
     except (ValueError, UnicodeEncodeError) as exc:
         raise MissingKey("STRADA_MASTER_KEY is not valid base64.") from exc
     if len(raw) != MASTER_KEY_BYTES:
-        raise MissingKey(f"STRADA_MASTER_KEY must decode to {MASTER_KEY_BYTES} bytes, not {len(raw)}.")
+        raise MissingKey(
+            f"STRADA_MASTER_KEY must decode to {MASTER_KEY_BYTES} bytes, not {len(raw)}."
+        )
     return raw
 
 

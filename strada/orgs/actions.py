@@ -23,9 +23,19 @@ from strada.orgs.models import ROLES_BY_KIND, Organisation
 from strada.orgs.policy import can
 
 ORG_FIELDS = [
-    "code", "name", "kind", "org_type", "country", "city", "street", "postal_code", "phone",
-    "email", "website", "reference_prefix",
-]  # fmt: skip
+    "code",
+    "name",
+    "kind",
+    "org_type",
+    "country",
+    "city",
+    "street",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
+    "reference_prefix",
+]
 
 
 def do_create_organisation(actor: Any, **values: Any) -> Organisation:
@@ -35,7 +45,9 @@ def do_create_organisation(actor: Any, **values: Any) -> Organisation:
         raise PermissionDenied
     unknown = set(values) - set(ORG_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         org = Organisation(id=uuid.uuid4(), **values)
         if not org.reference_prefix:
@@ -44,15 +56,23 @@ def do_create_organisation(actor: Any, **values: Any) -> Organisation:
         org.master_key_fingerprint = master_fingerprint()
         org.full_clean(exclude=["wrapped_key", "master_key_fingerprint"])
         org.save()
-        record(Entry(action="org.create", actor=actor, org_id=org.id, object_type="organisation",
-                     object_id=org.id, fields=sorted(values)))  # fmt: skip
+        record(
+            Entry(
+                action="org.create",
+                actor=actor,
+                org_id=org.id,
+                object_type="organisation",
+                object_id=org.id,
+                fields=sorted(values),
+            )
+        )
     return org
 
 
 def do_update_organisation(actor: Any, org: Organisation, **values: Any) -> list[str]:
     if not can(actor, "network.orgs.manage"):
         raise PermissionDenied
-    allowed = set(ORG_FIELDS + ["active"]) - {"kind"}
+    allowed = set([*ORG_FIELDS, "active"]) - {"kind"}
     if set(values) - allowed:
         raise ValidationError(_("These fields cannot be changed here."))
     with transaction.atomic():
@@ -63,8 +83,16 @@ def do_update_organisation(actor: Any, org: Organisation, **values: Any) -> list
             return []
         org.full_clean(exclude=["wrapped_key", "master_key_fingerprint"])
         org.save(update_fields=changed)
-        record(Entry(action="org.update", actor=actor, org_id=org.id, object_type="organisation",
-                     object_id=org.id, fields=changed))  # fmt: skip
+        record(
+            Entry(
+                action="org.update",
+                actor=actor,
+                org_id=org.id,
+                object_type="organisation",
+                object_id=org.id,
+                fields=changed,
+            )
+        )
     return changed
 
 
@@ -102,9 +130,14 @@ def do_create_user(
     _check_role(organisation, role)
     with transaction.atomic():
         user = User(
-            username=username, organisation=organisation, role=role, first_name=first_name,
-            last_name=last_name, email=email, language=language,
-        )  # fmt: skip
+            username=username,
+            organisation=organisation,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            language=language,
+        )
         if password:
             from django.contrib.auth.password_validation import validate_password
 
@@ -114,12 +147,22 @@ def do_create_user(
             user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        record(Entry(action="user.create", actor=actor, org_id=organisation.id, object_type="user",
-                     object_id=user.id, fields=["role"]))  # fmt: skip
+        record(
+            Entry(
+                action="user.create",
+                actor=actor,
+                org_id=organisation.id,
+                object_type="user",
+                object_id=user.id,
+                fields=["role"],
+            )
+        )
     return user
 
 
-def do_change_role(actor: Any, user: User, role: str, organisation: Organisation | None = None) -> User:
+def do_change_role(
+    actor: Any, user: User, role: str, organisation: Organisation | None = None
+) -> User:
     """Give a person another role (and, for the network admin, another organisation). All the
     person's sessions end."""
     organisation = organisation or user.organisation
@@ -137,8 +180,16 @@ def do_change_role(actor: Any, user: User, role: str, organisation: Organisation
         user.organisation = organisation
         user.session_epoch += 1
         user.save(update_fields=["role", "organisation", "session_epoch"])
-        record(Entry(action="user.role_change", actor=actor, org_id=organisation.id,
-                     object_type="user", object_id=user.id, fields=["role", "organisation"]))  # fmt: skip
+        record(
+            Entry(
+                action="user.role_change",
+                actor=actor,
+                org_id=organisation.id,
+                object_type="user",
+                object_id=user.id,
+                fields=["role", "organisation"],
+            )
+        )
     return user
 
 
@@ -154,7 +205,13 @@ def do_set_active(actor: Any, user: User, active: bool) -> User:
         user.save(update_fields=["is_active", "session_epoch"])
         if not active:
             user.tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        record(Entry(action="user.activate" if active else "user.deactivate", actor=actor,
-                     org_id=user.organisation_id, object_type="user", object_id=user.id))  # fmt: skip
+        record(
+            Entry(
+                action="user.activate" if active else "user.deactivate",
+                actor=actor,
+                org_id=user.organisation_id,
+                object_type="user",
+                object_id=user.id,
+            )
+        )
     return user
-

@@ -32,7 +32,9 @@ def master_fingerprint() -> str:
 
 
 def new_wrapped_org_key(org_id: UUID) -> bytes:
-    return crypto.wrap_key(master_key(), crypto.new_key(), crypto.associated_data("org-key", org_id))
+    return crypto.wrap_key(
+        master_key(), crypto.new_key(), crypto.associated_data("org-key", org_id)
+    )
 
 
 def org_key(org) -> bytes:  # type: ignore[no-untyped-def]

@@ -117,3 +117,6 @@ class ReferenceCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}: {self.last_number}"

@@ -38,8 +38,12 @@ def test_it_registers_a_client_with_a_cyrillic_name_through_the_form(network, lo
 def test_it_registers_an_anonymous_client(network, login):
     response = login(network.anna).post(
         reverse("clients:register"),
-        {"registered_on": "2026-03-01", "gender": "NonSpecifiedUnknown",
-         "consent_form": "oral", "consent_wording_version": "2026-1"},
+        {
+            "registered_on": "2026-03-01",
+            "gender": "NonSpecifiedUnknown",
+            "consent_form": "oral",
+            "consent_wording_version": "2026-1",
+        },
     )
     assert response.status_code == 302
     assert Client.objects.get().has_name is False
