@@ -72,7 +72,7 @@ def do_create_organisation(actor: Any, **values: Any) -> Organisation:
 def do_update_organisation(actor: Any, org: Organisation, **values: Any) -> list[str]:
     if not can(actor, "network.orgs.manage"):
         raise PermissionDenied
-    allowed = set([*ORG_FIELDS, "active"]) - {"kind"}
+    allowed = {*ORG_FIELDS, "active"} - {"kind"}
     if set(values) - allowed:
         raise ValidationError(_("These fields cannot be changed here."))
     with transaction.atomic():
