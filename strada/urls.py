@@ -1,7 +1,7 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from strada.api import api
+from strada.web.admin_site import site as admin_site
 
 urlpatterns = [
     path("", include("strada.web.urls")),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("network-admin/", admin.site.urls),
+    path("network-admin/", admin_site.urls),
 ]
 
 handler400 = "strada.web.views.bad_request"

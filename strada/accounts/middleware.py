@@ -18,10 +18,12 @@ from strada.orgs.policy import IDENTITY_ROLES
 
 Handler = Callable[[HttpRequest], HttpResponse]
 _LAST_SEEN = "strada_last_seen"
+_STARTED = "strada_started"
 
 
 class SessionLifetimeMiddleware:
-    """Sign out a session idle for longer than STRADA_IDLE_TIMEOUT; set the audit context."""
+    """End a session idle for longer than STRADA_IDLE_TIMEOUT, or older than SESSION_COOKIE_AGE
+    however active (the absolute lifetime); set the audit context (address, channel)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -30,17 +32,29 @@ class SessionLifetimeMiddleware:
         via = "api" if request.path.startswith("/api/") else "web"
         token = current_context.set(Context(ip=request.META.get("REMOTE_ADDR", ""), via=via))
         try:
-            if request.user.is_authenticated and _LAST_SEEN in request.session:
-                idle = time.time() - float(request.session[_LAST_SEEN])
-                if idle > settings.STRADA_IDLE_TIMEOUT:
+            if request.user.is_authenticated and hasattr(request, "session"):
+                expired = self._expired(request)
+                if expired:
                     logout(request)
-                    messages.info(request, _("You were signed out after a period of inactivity."))
+                    messages.info(request, expired)
                     return redirect(settings.LOGIN_URL)
-            if request.user.is_authenticated:
-                request.session[_LAST_SEEN] = time.time()
             return self.get_response(request)
         finally:
             current_context.reset(token)
+
+    @staticmethod
+    def _expired(request: HttpRequest) -> str:
+        session = request.session
+        now = time.time()
+        started = float(session.setdefault(_STARTED, now))
+        last_seen = float(session.get(_LAST_SEEN, now))
+        if now - last_seen > settings.STRADA_IDLE_TIMEOUT:
+            return _("You were signed out after a period of inactivity.")
+        if now - started > settings.SESSION_COOKIE_AGE:
+            return _("Your session reached its maximum length. Please sign in again.")
+        if now - last_seen > 60 or _LAST_SEEN not in session:
+            session[_LAST_SEEN] = now  # written at most once a minute
+        return ""
 
 
 class UserLanguageMiddleware:

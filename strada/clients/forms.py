@@ -32,7 +32,7 @@ def _language_choices(ui_language: str) -> list[tuple[str, str]]:
     except (ValueError, TypeError):
         names = Locale("en").languages
     english = Locale("en").languages
-    pairs = [(code, names.get(code) or english[code]) for code in LANGUAGE_CODES]
+    pairs = [(code, str(names.get(code) or english[code])) for code in LANGUAGE_CODES]
     return sorted(pairs, key=lambda pair: pair[1].casefold())
 
 
@@ -49,7 +49,8 @@ class LazyChoicesMixin:
     """Fill language and country choices at form creation, in the user's language."""
 
     def _fill_choices(self) -> None:
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        fields: dict[str, Any] = self.fields  # type: ignore[attr-defined]
+        for name, field in fields.items():
             if name.endswith("_language") or name == "language":
                 field.choices = language_choices()
             elif name in {"citizenship"}:
@@ -160,7 +161,7 @@ class ClientForm(LazyChoicesMixin, forms.Form):
         return year
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         birth_date, birth_year = data.get("birth_date"), data.get("birth_year")
         if birth_date and birth_year and birth_date.year != birth_year:
             self.add_error("birth_year", _("The birth year does not match the birth date."))
@@ -168,12 +169,11 @@ class ClientForm(LazyChoicesMixin, forms.Form):
 
     def identity(self) -> Identity:
         data = self.cleaned_data
-        return Identity(
-            **{
-                name: data.get(name) or ("" if name != "birth_date" else None)
-                for name in Identity.field_names()
-            }
-        )
+        values: dict[str, Any] = {
+            name: data.get(name) or ("" if name != "birth_date" else None)
+            for name in Identity.field_names()
+        }
+        return Identity(**values)
 
     def coded(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -227,7 +227,7 @@ class RegistrationForm(ClientForm):
         self.fields["consent_language"].initial = (get_language() or "en")[:2]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("consents") and not data.get("consent_language"):
             self.add_error("consent_language", _("Say in which language the consent was read."))
         return data
@@ -251,14 +251,16 @@ class ConsentForm(LazyChoicesMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._fill_choices()
-        self.fields["recipient"].queryset = Organisation.objects.filter(
+        recipient = self.fields["recipient"]
+        assert isinstance(recipient, forms.ModelChoiceField)
+        recipient.queryset = Organisation.objects.filter(
             active=True, kind__in=["member", "affiliate"]
         ).exclude(id=organisation.id)
         self.fields["given_on"].initial = timezone.localdate()
         self.fields["language"].initial = (get_language() or "en")[:2]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("purpose") == codes.ConsentPurpose.REFERRAL and not data.get("recipient"):
             self.add_error(
                 "recipient", _("A referral consent must name the organisation it is for.")

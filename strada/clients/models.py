@@ -7,6 +7,7 @@ everything in clear here is coded and non-identifying. A client belongs to exact
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from babel import Locale
 from django.conf import settings
@@ -21,11 +22,13 @@ from strada.clients import codes
 from strada.orgs.models import Organisation
 
 COUNTRY_CODES = frozenset(code for code, _name in countries)
-LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if "_" not in code)
+LANGUAGE_CODES: frozenset[str] = frozenset(
+    str(code) for code in Locale("en").languages if "_" not in str(code)
+)
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
-    def visible_to(self, user) -> ClientQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: Any) -> ClientQuerySet:
         """Only the clients of the user's own organisation, and only for roles that may list them."""
         from strada.clients.access import visible_clients
 

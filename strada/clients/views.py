@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,10 +31,11 @@ from strada.clients.forms import (
     WithdrawConsentForm,
 )
 from strada.clients.identity import Identity
+from strada.clients.models import Client
 from strada.orgs.policy import can, requires
 
 
-def _form_errors_to(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _form_errors_to(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -121,7 +125,7 @@ def detail(request: HttpRequest, client_id: str) -> HttpResponse:
     )
 
 
-def _initial_from(client, identity: Identity) -> dict:  # type: ignore[no-untyped-def]
+def _initial_from(client: Client, identity: Identity) -> dict[str, Any]:
     initial = {name: getattr(identity, name) for name in Identity.field_names()}
     initial.update({name: getattr(client, name) for name in actions.CODED_FIELDS})
     return initial
