@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 
 from strada.audit.log import Entry, record_many, record_now
@@ -129,18 +129,18 @@ def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
     query = query.strip()[:200]
     if not query:
         return queryset
-    parts, identifiers = query_tokens(user.organisation, query)
+    groups, identifiers = query_tokens(user.organisation, query)
     tokens = SearchToken.objects.filter(organisation_id=user.organisation_id)
     condition = Q(reference__iexact=query)
-    if parts:
-        by_name = (
-            tokens.filter(kind=SearchToken.Kind.NAME, token__in=parts)
-            .values("client_id")
-            .annotate(hits=Count("token", distinct=True))
-            .filter(hits=len(set(parts)))
-            .values("client_id")
-        )
-        condition |= Q(id__in=by_name)
+    if groups:
+        by_name = Q()
+        for group in groups:
+            by_name &= Q(
+                id__in=tokens.filter(kind=SearchToken.Kind.NAME, token__in=group).values(
+                    "client_id"
+                )
+            )
+        condition |= by_name
     if identifiers:
         condition |= Q(id__in=tokens.filter(token__in=identifiers).values("client_id"))
     return queryset.filter(condition)

@@ -43,13 +43,15 @@ class Identity:
     def filled(self) -> list[str]:
         return [name for name, value in asdict(self).items() if value not in ("", None)]
 
-    def with_transliteration(self) -> Identity:
-        """Fill the Latin spelling of the names from the original script when it was not given."""
+    def with_transliteration(self, citizenship: list[str] | None = None) -> Identity:
+        """Fill the Latin spelling of the names from the original script when it was not given,
+        in the style of the client's passport where the citizenship tells it."""
         copy = Identity(**asdict(self))
+        countries = tuple(citizenship or ())
         if copy.first_name and not copy.first_name_latin:
-            copy.first_name_latin = names.transliterate(copy.first_name)
+            copy.first_name_latin = names.transliterate(copy.first_name, countries)
         if copy.second_name and not copy.second_name_latin:
-            copy.second_name_latin = names.transliterate(copy.second_name)
+            copy.second_name_latin = names.transliterate(copy.second_name, countries)
         return copy
 
     @property
@@ -129,20 +131,25 @@ def unseal(client: Client, key: bytes | None = None) -> Identity:
     return Identity(**values)  # type: ignore[arg-type]
 
 
+NAME_FIELDS = (
+    "first_name", "middle_name", "second_name", "first_name_latin", "second_name_latin", "aliases",
+)  # fmt: skip
+MAX_QUERY_WORDS = 6
+
+
+def _name_token(key: bytes, form: str) -> str:
+    return crypto.blind_index(key, "name:" + form)
+
+
 def search_tokens(org: Organisation, identity: Identity) -> list[tuple[str, str]]:
-    """(kind, token) pairs for the blind index: each name part in Latin form, and identifiers."""
+    """(kind, token) pairs for the blind index: every Latin form of every name word, and the
+    normalised identity number, phone and e-mail."""
     key = search_key(org)
     tokens: set[tuple[str, str]] = set()
-    for text in (
-        identity.first_name,
-        identity.middle_name,
-        identity.second_name,
-        identity.first_name_latin,
-        identity.second_name_latin,
-        identity.aliases,
-    ):
-        for part in names.name_parts(text):
-            tokens.add(("name", crypto.blind_index(key, "name:" + part)))
+    for field in NAME_FIELDS:
+        for word in names.words(getattr(identity, field)):
+            for form in names.search_forms(word):
+                tokens.add(("name", _name_token(key, form)))
     for kind, text in (
         ("idnum", identity.identity_number),
         ("phone", identity.mobile_phone),
@@ -154,13 +161,16 @@ def search_tokens(org: Organisation, identity: Identity) -> list[tuple[str, str]
     return sorted(tokens)
 
 
-def query_tokens(org: Organisation, query: str) -> tuple[list[str], list[str]]:
-    """Tokens to look for: every name part of the query (all must match), and the whole query as an
-    identifier (identity number, phone or e-mail)."""
+def query_tokens(org: Organisation, query: str) -> tuple[list[list[str]], list[str]]:
+    """What to look for: one group of tokens per word of the query (every word must match one of
+    its spellings), and the whole query as an identifier (identity number, phone or e-mail)."""
     key = search_key(org)
-    parts = [crypto.blind_index(key, "name:" + part) for part in names.name_parts(query)]
+    groups = [
+        sorted(_name_token(key, form) for form in names.search_forms(word))
+        for word in names.words(query)[:MAX_QUERY_WORDS]
+    ]
     ident = names.normalise_identifier(query)
     identifiers = [
         crypto.blind_index(key, f"{kind}:{ident}") for kind in ("idnum", "phone", "email")
     ]
-    return parts, identifiers if ident else []
+    return [group for group in groups if group], identifiers if ident else []

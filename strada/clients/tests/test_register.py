@@ -83,3 +83,32 @@ def test_it_answers_404_to_an_outsider_and_403_to_the_wrong_role(network, login)
     boris_view = login(network.boris).get(url)
     assert boris_view.status_code == 200
     assert "Олена" not in boris_view.content.decode()
+
+
+def test_it_finds_a_name_by_each_of_its_passport_spellings(network):
+    olha = register(network.anna, first_name="Ольга", second_name="Ковальчук")
+    dmytro = register(network.anna, first_name="Дмитро", second_name="Щербак")
+    for query, expected in [
+        ("Olha", olha),
+        ("Olga Kovalchuk", olha),
+        ("Ol'ga", olha),
+        ("ОЛЬГА", olha),
+        ("Dmytro", dmytro),
+        ("Dmitro Shcherbak", dmytro),
+    ]:
+        assert list(search_clients(network.anna, query)) == [expected], query
+
+
+def test_it_spells_the_latin_name_as_the_clients_passport_would(network):
+    ukrainian = register(network.anna, first_name="Дмитро", coded={"citizenship": ["UA"]})
+    belarusian = register(network.anna, first_name="Юрий", coded={"citizenship": ["BY"]})
+    assert unseal(ukrainian).first_name_latin == "Dmytro"
+    assert unseal(belarusian).first_name_latin == "Yuriy"
+
+
+def test_it_needs_every_word_of_the_query_to_match(network):
+    register(network.anna, first_name="Maria", second_name="Popescu")
+    register(network.anna, first_name="Maria", second_name="Ionescu")
+    assert search_clients(network.anna, "maria").count() == 2
+    assert search_clients(network.anna, "maria ionescu").count() == 1
+    assert search_clients(network.anna, "popescu ionescu").count() == 0
