@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "strada.accounts.middleware.UserLanguageMiddleware",
     "strada.accounts.middleware.RequireMFAMiddleware",
     "strada.web.middleware.NoStoreMiddleware",
+    "strada.web.middleware.JsonErrorsForApiMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

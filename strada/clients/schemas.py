@@ -5,8 +5,10 @@ reject unknown fields. Coded fields carry HTCDS value names; identifying fields 
 import datetime as dt
 import enum
 import uuid
+from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -20,8 +22,10 @@ from strada.clients.actions import CODED_FIELDS
 from strada.clients.forms import phone_validator
 from strada.clients.identity import Identity
 from strada.clients.models import COUNTRY_CODES, LANGUAGE_CODES, Client, Consent
+from strada.lib import names
 
-STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+# Input: unknown fields are an error (a misspelt field must not be silently dropped).
+INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 MAX_CITIZENSHIPS = 5
 NUMBERS = frozenset({"birth_year", "number_of_children"})
 
@@ -60,7 +64,7 @@ class IdentityIn(Schema):
     """The identifying fields, each optional: a client may stay anonymous. ``null`` or ``""``
     leaves a field empty."""
 
-    model_config = STRICT
+    model_config = INPUT
 
     first_name: str = Field("", max_length=100, description="In the original script, e.g. Олена.")
     middle_name: str = Field("", max_length=100)
@@ -113,15 +117,25 @@ class IdentityIn(Schema):
         return value
 
     def apply_to(self, identity: Identity) -> Identity:
-        """The identity with the fields given in this request changed, the others kept."""
-        changes = {name: getattr(self, name) for name in self.model_fields_set}
-        return Identity(**{**identity.__dict__, **changes})
+        """The identity with the fields given in this request changed, the others kept.
+
+        A Latin spelling that was derived from the old name is derived again from the new one.
+        """
+        values = asdict(identity)
+        given = self.model_fields_set
+        for name in ("first_name", "second_name"):
+            latin = f"{name}_latin"
+            derived = values[latin] == names.transliterate(values[name])
+            if name in given and latin not in given and derived:
+                values[latin] = ""
+        values.update({name: getattr(self, name) for name in given})
+        return Identity(**values)
 
 
 class ClientFields(Schema):
     """The coded (non-identifying) fields, HTCDS ``prs_`` names, and the identity."""
 
-    model_config = STRICT
+    model_config = INPUT
 
     gender: codes.Gender = codes.Gender.NOT_SPECIFIED
     birth_year: int | None = Field(None, description="When the full birth date is not known.")
@@ -162,9 +176,9 @@ class ClientFields(Schema):
 
     def coded(self, only_given: bool = False) -> dict[str, Any]:
         """The coded fields as the model stores them: text fields empty rather than null."""
-        names = [n for n in CODED_FIELDS if not only_given or n in self.model_fields_set]
+        wanted = [n for n in CODED_FIELDS if not only_given or n in self.model_fields_set]
         values: dict[str, Any] = {}
-        for name in names:
+        for name in wanted:
             value = getattr(self, name)
             if isinstance(value, enum.Enum):
                 value = value.value
@@ -174,8 +188,23 @@ class ClientFields(Schema):
         return values
 
 
+class ClientFilters(Schema):
+    q: str = Field(
+        "",
+        max_length=200,
+        description="A reference code, a whole name part in any script (olena finds Олена), "
+        "an identity number, phone or e-mail.",
+    )
+    gender: codes.Gender | None = None
+    citizenship: str | None = Field(None, description="ISO 3166 country code.")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(settings.STRADA_PAGE_SIZE, ge=1, le=100)
+
+    _valid_citizenship = field_validator("citizenship")(_country)
+
+
 class ConsentIn(Schema):
-    model_config = STRICT
+    model_config = INPUT
 
     purpose: codes.ConsentPurpose
     given_on: dt.date | None = Field(
@@ -225,7 +254,7 @@ class ClientPatch(ClientFields):
 
 
 class WithdrawalIn(Schema):
-    model_config = STRICT
+    model_config = INPUT
 
     withdrawn_on: dt.date | None = Field(None, description="Today if left out.")
 
@@ -278,23 +307,26 @@ class ClientOut(Schema):
 
     @classmethod
     def build(cls, client: Client, identity: Identity | None) -> "ClientOut":
-        values: dict[str, Any] = {
-            name: getattr(client, name) or None
-            for name in CODED_FIELDS
-            if name not in ("birth_year", "number_of_children", "citizenship")
-        }
-        values["mailing_country"] = client.mailing_country.code or None
-        return cls(
-            id=client.id,
-            reference=client.reference,
-            registered_on=client.registered_on,
-            birth_year=client.birth_year,
-            number_of_children=client.number_of_children,
-            citizenship=list(client.citizenship or []),
-            created_at=client.created_at,
-            updated_at=client.updated_at,
-            identity=IdentityOut(**identity.__dict__) if identity is not None else None,
-            **values,
+        """The answer for one client; ``identity`` only if the caller read it through ``access``."""
+        return cls.model_validate(
+            {
+                "id": client.id,
+                "reference": client.reference,
+                "registered_on": client.registered_on,
+                "gender": client.gender,
+                "birth_year": client.birth_year,
+                "age_band": client.age_band or None,
+                "citizenship": list(client.citizenship or []),
+                "primary_language": client.primary_language or None,
+                "secondary_language": client.secondary_language or None,
+                "marital_status": client.marital_status or None,
+                "highest_level_of_education": client.highest_level_of_education or None,
+                "number_of_children": client.number_of_children,
+                "mailing_country": client.mailing_country.code or None,
+                "created_at": client.created_at,
+                "updated_at": client.updated_at,
+                "identity": asdict(identity) if identity is not None else None,
+            }
         )
 
 
@@ -321,10 +353,10 @@ class ConsentOut(Schema):
     def build(cls, consent: Consent) -> "ConsentOut":
         return cls(
             id=consent.id,
-            purpose=consent.purpose,
+            purpose=codes.ConsentPurpose(consent.purpose),
             recipient_id=consent.recipient_id,
             given_on=consent.given_on,
-            form=consent.form,
+            form=codes.ConsentForm(consent.form),
             wording_version=consent.wording_version,
             language=consent.language,
             recorded_at=consent.recorded_at,
