@@ -194,6 +194,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "strada.web.views.csrf_failure"
 STRADA_REQUIRE_MFA = _env_bool("STRADA_REQUIRE_MFA", True)
 
 # HTTPS hardening: on unless in development (the demo over http://127.0.0.1 runs with DEBUG).

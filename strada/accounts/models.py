@@ -86,6 +86,10 @@ class PersonalAccessToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (…{self.hint})"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @staticmethod
     def generate() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)

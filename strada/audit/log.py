@@ -126,10 +126,17 @@ def record_now(entry: Entry) -> AuditEvent:
 
 @dataclass
 class Verdict:
+    """The result of a walk along the chain: how many events were sound, and the first problem.
+
+    ``broken_seq`` names the first bad event; it is None when events were removed from the end (then
+    ``last_seq`` is the last sound one).
+    """
+
     checked: int
     ok: bool = True
     broken_seq: int | None = None
     problem: str = ""
+    last_seq: int | None = None
 
 
 def _events() -> Iterator[AuditEvent]:
@@ -140,16 +147,29 @@ def verify() -> Verdict:
     """Walk the chain from the start; name the first event whose link or content is wrong."""
     previous = GENESIS
     checked = 0
+    last_seq = None
     for event in _events():
         if event.prev_hash != previous:
-            return Verdict(checked, False, event.seq, "its link to the previous event is broken")
+            return Verdict(
+                checked, False, event.seq, "its link to the previous event is broken", last_seq
+            )
         if compute_hash(event) != event.hash:
-            return Verdict(checked, False, event.seq, "its content does not match its hash")
+            return Verdict(
+                checked, False, event.seq, "its content does not match its hash", last_seq
+            )
         previous = event.hash
+        last_seq = event.seq
         checked += 1
     head = ChainHead.objects.filter(id=1).first()
     if head is not None and (head.hash != previous or head.seq != checked):
-        return Verdict(checked, False, None, "events after the last one checked were removed")
+        return Verdict(
+            checked,
+            False,
+            None,
+            "events after the last one checked were removed "
+            f"(the chain head counts {head.seq} events, {checked} found)",
+            last_seq,
+        )
     if head is None and checked:
-        return Verdict(checked, False, None, "the chain head is missing")
-    return Verdict(checked)
+        return Verdict(checked, False, None, "the chain head is missing", last_seq)
+    return Verdict(checked, last_seq=last_seq)

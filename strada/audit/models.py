@@ -29,7 +29,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            # The organisation's audit log also lists what its people did to others' objects.
+            models.Index(fields=["actor_org_id"], name="audit_actor_org_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"

@@ -8,11 +8,15 @@ organisation's row does not unwrap. A master key that does not match the databas
 from __future__ import annotations
 
 from threading import Lock
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
 
 from strada.lib import crypto
+
+if TYPE_CHECKING:
+    from strada.orgs.models import Organisation
 
 
 class KeyMismatch(Exception):
@@ -37,7 +41,7 @@ def new_wrapped_org_key(org_id: UUID) -> bytes:
     )
 
 
-def org_key(org) -> bytes:  # type: ignore[no-untyped-def]
+def org_key(org: Organisation) -> bytes:
     """The organisation's unwrapped key (cached per process)."""
     cached = _cache.get(org.id)
     if cached is not None:
@@ -57,7 +61,7 @@ def org_key(org) -> bytes:  # type: ignore[no-untyped-def]
     return key
 
 
-def search_key(org) -> bytes:  # type: ignore[no-untyped-def]
+def search_key(org: Organisation) -> bytes:
     """The organisation's key for blind indexes (derived, never used to encrypt)."""
     return crypto.derive_key(org_key(org), "strada blind index v1")
 

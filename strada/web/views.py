@@ -50,6 +50,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error(request, 404, "errors/404.html")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (missing, expired or foreign security token): nothing was saved."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "CSRF check failed."}, status=403)
+    return render(request, "errors/csrf.html", status=403)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500, "errors/500.html")
