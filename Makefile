@@ -31,15 +31,18 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	STRADA_TESTING=1 STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/strada makemigrations --check --dry-run
 
+# pytest exits 5 when it collected no test: that is a broken test run, never a pass.
+NO_TESTS = { rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): check testpaths and markers" >&2; fi; exit $$rc; }
+
 pytest: $(STAMP)
 	@echo "== tests on SQLite =="
-	STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q
+	STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q || $(NO_TESTS)
 
 # PostgreSQL: set STRADA_TEST_POSTGRES_URL (.ci/run starts a server and sets it).
 pytest-postgres: $(STAMP)
 	@if [ -n "$$STRADA_TEST_POSTGRES_URL" ]; then \
 		echo "== tests on PostgreSQL =="; \
-		DATABASE_URL="$$STRADA_TEST_POSTGRES_URL" STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q; \
+		DATABASE_URL="$$STRADA_TEST_POSTGRES_URL" STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q || $(NO_TESTS); \
 	else \
 		echo "== PostgreSQL tests skipped: STRADA_TEST_POSTGRES_URL is not set (bash .ci/run sets it) =="; \
 	fi

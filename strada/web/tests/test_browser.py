@@ -40,12 +40,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path("/tmp/strada-shots")  # noqa: S108 (a place for people to look, not a secret)
+SHOTS = Path("/tmp/strada-shots")
 TOTP_PERIOD = 30
 CLIENT_URL = re.compile(r"/clients/(?P<id>[0-9a-f-]{36})/$")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = shutil.which("chromium")
     if executable is None:
@@ -54,14 +54,22 @@ def browser() -> Iterator[Any]:
             pytest.fail(f"CI must run the browser tests: {reason}")
         pytest.skip(reason)
     # Playwright's sync API keeps an event loop in this thread; the ORM calls of the test and of
-    # its fixtures are still plain synchronous code, so Django's async guard must stand aside.
+    # its fixtures are still plain synchronous code, so Django's async guard must stand aside
+    # while the browser is open (and only then: the other tests of this worker keep it).
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
@@ -142,6 +150,7 @@ def test_it_registers_finds_and_hides_a_client_end_to_end(network, new_page, set
     anna.get_by_role("button", name="Search").click()
     table = anna.get_by_test_id("client-table")
     assert "Олена Коваленко" in table.inner_text()
+    _shot(anna, "list")
     table.get_by_role("link", name=reference).click()
     anna.wait_for_url(f"**/clients/{client_id}/")
     assert reference in anna.locator("h1").inner_text()
@@ -154,6 +163,7 @@ def test_it_registers_finds_and_hides_a_client_end_to_end(network, new_page, set
     assert chiara.locator("h1").inner_text() == "Not found"
     assert reference not in chiara.content()
     assert "Олена" not in chiara.content()
+    _shot(chiara, "not-found")
 
     # The API answers the same: 200 for Anna's session, 404 for Chiara's. The NL check proves
     # that the 404 is the isolation at work and not a missing endpoint.
