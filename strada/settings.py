@@ -228,6 +228,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["strada.formats"]
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ro", _("Romanian"))]
 LOCALE_PATHS = [BASE_DIR / "strada" / "locale"]
 USE_I18N = True

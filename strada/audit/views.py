@@ -12,6 +12,7 @@ from django.shortcuts import render
 from strada.accounts.models import User
 from strada.audit.forms import AuditFilterForm
 from strada.audit.models import AuditEvent
+from strada.clients.access import references_for_audit
 from strada.orgs.policy import requires
 
 PAGE_SIZE = 50
@@ -39,8 +40,16 @@ def org_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         events = events.none()
     page = Paginator(events.order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    client_ids = [e.object_id for e in page.object_list if e.object_type == "client"]
+    references = references_for_audit(request.user, client_ids)
+    rows = [(event, references.get(event.object_id)) for event in page.object_list]
     return render(
         request,
         "audit/org_log.html",
-        {"form": form, "page": page, "filtered": any(request.GET.get(k) for k in form.fields)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "filtered": any(request.GET.get(k) for k in form.fields),
+        },
     )

@@ -128,3 +128,16 @@ def test_it_shows_an_outsider_admin_nothing_of_nl(network, login):
     assert response.status_code == 200
     assert all(network.nl.id not in (e.org_id, e.actor_org_id) for e in _events(response))
     assert AuditEvent.objects.filter(org_id=network.nl.id).exists()
+
+
+def test_it_names_clients_by_reference_code_and_links_their_trail(network, login):
+    from strada.conftest import register
+
+    client = register(network.anna, first_name="Ana", second_name="Zamfir")
+    body = login(network.olga).get("/audit/").content.decode()
+    assert client.reference in body
+    assert f"/clients/{client.id}/audit/" in body
+    assert "Zamfir" not in body
+    trail = login(network.olga).get(f"/clients/{client.id}/audit/")
+    assert trail.status_code == 200
+    assert "client.register" in trail.content.decode()
