@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "strada.orgs",
     "strada.audit",
     "strada.clients",
+    "strada.cases",
+    "strada.directory",
     "strada.demo",
     "strada.web",
     "django.contrib.admin",

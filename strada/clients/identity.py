@@ -8,7 +8,7 @@ wrapped by the organisation key; destroying the wrapped client key makes the ide
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from strada.lib import crypto, names
@@ -40,13 +40,18 @@ class Identity:
     def field_names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
 
+    def values(self) -> dict[str, object]:
+        """The fields and their values (a shallow copy: they are strings, dates and None, so this
+        equals ``dataclasses.asdict``, whose deep copy cost a tenth of a batch registration)."""
+        return dict(vars(self))
+
     def filled(self) -> list[str]:
-        return [name for name, value in asdict(self).items() if value not in ("", None)]
+        return [name for name, value in self.values().items() if value not in ("", None)]
 
     def with_transliteration(self, citizenship: list[str] | None = None) -> Identity:
         """Fill the Latin spelling of the names from the original script when it was not given,
         in the style of the client's passport where the citizenship tells it."""
-        copy = Identity(**asdict(self))
+        copy = Identity(**self.values())  # type: ignore[arg-type]
         countries = tuple(citizenship or ())
         if copy.first_name and not copy.first_name_latin:
             copy.first_name_latin = names.transliterate(copy.first_name, countries)
@@ -106,7 +111,7 @@ def _encode(value: object) -> bytes:
 
 def seal(client: Client, identity: Identity, key: bytes) -> None:
     """Write the identity's fields onto the client as ciphertexts (empty fields become NULL)."""
-    for name, value in asdict(identity).items():
+    for name, value in identity.values().items():
         blob = None
         if value not in ("", None):
             blob = crypto.encrypt(
@@ -174,3 +179,17 @@ def query_tokens(org: Organisation, query: str) -> tuple[list[list[str]], list[s
         crypto.blind_index(key, f"{kind}:{ident}") for kind in ("idnum", "phone", "email")
     ]
     return [group for group in groups if group], identifiers if ident else []
+
+
+def seal_text(client: Client, model_label: str, field: str, record_id: object, text: str) -> bytes:
+    """Encrypt free text that belongs to a client's record (a case note, a plan's objectives) with
+    the client's key, bound to its own model, field and row."""
+    aad = crypto.associated_data("field", client.organisation_id, model_label, field, record_id)
+    return crypto.encrypt(client_key(client), text.encode("utf-8"), aad)
+
+
+def unseal_text(
+    client: Client, model_label: str, field: str, record_id: object, blob: bytes
+) -> str:
+    aad = crypto.associated_data("field", client.organisation_id, model_label, field, record_id)
+    return crypto.decrypt(client_key(client), bytes(blob), aad).decode("utf-8")

@@ -34,6 +34,18 @@ POLICY: dict[str, frozenset[str]] = {
     "consent.record": CASE_ROLES,
     "consent.withdraw": CASE_ROLES,
     "client.audit": frozenset({Role.SUPERVISOR, Role.ORG_ADMIN}),
+    # Case record: coded data for data managers too; notes and closing for case roles.
+    "case.view": CASE_ROLES | {Role.DATA_MANAGER},
+    "case.edit": CASE_ROLES,
+    "case.close": frozenset({Role.SUPERVISOR}),
+    "case.notes": CASE_ROLES,
+    # Spreadsheet import and export of the organisation's own records (HTCDS layout).
+    "records.import": frozenset({Role.DATA_MANAGER}),
+    "records.export": frozenset({Role.DATA_MANAGER, Role.SUPERVISOR}),
+    "records.export_identities": frozenset({Role.SUPERVISOR}),
+    # The contact directory: everyone reads it; the secretariat and organisation admins keep it.
+    "directory.view": ALL_ROLES,
+    "directory.manage": frozenset({Role.NETWORK_ADMIN, Role.ANALYST, Role.ORG_ADMIN}),
     # The organisation itself.
     "org.users.manage": frozenset({Role.ORG_ADMIN}),
     "org.audit": frozenset({Role.ORG_ADMIN}),

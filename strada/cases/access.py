@@ -1,0 +1,98 @@
+"""Checked reads of cases and everything under them.
+
+Security contract: a user reaches the cases of their own organisation only, in a role allowed
+``case.view`` (data managers included: they see coded fields); missing and forbidden both raise
+Http404. Notes and plan objectives are decrypted only by ``read_notes`` / ``read_objectives`` for
+roles allowed ``case.notes``, and every such read is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from strada.audit.log import Entry, record_now
+from strada.cases.models import Case, CaseNote, SupportPlan
+from strada.clients.access import _as_uuid
+from strada.clients.identity import unseal_text
+from strada.orgs.policy import can
+
+M = TypeVar("M", bound=models.Model)
+
+NOTE_MODEL = "cases.CaseNote"
+PLAN_MODEL = "cases.SupportPlan"
+
+
+def visible_cases(user: Any) -> models.QuerySet[Case]:
+    """The cases this user may see: their organisation's, for roles allowed ``case.view``."""
+    if not can(user, "case.view"):
+        return Case.objects.none()
+    return Case.objects.filter(organisation_id=user.organisation_id)
+
+
+def access_case(user: Any, case_id: Any) -> Case:
+    """The case with this id if the user may see it; Http404 otherwise (missing or forbidden)."""
+    case = (
+        visible_cases(user)
+        .select_related("client", "client__organisation", "owner")
+        .filter(id=_as_uuid(case_id))
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def access_case_part(user: Any, case: Case, model: type[M], part_id: Any) -> M:
+    """A row under a case the user has already reached (an event, a service…); Http404 otherwise."""
+    part = model._default_manager.filter(case=case, id=_as_uuid(part_id)).first()  # type: ignore[misc]
+    if part is None:
+        raise Http404
+    return part
+
+
+def read_notes(user: Any, case: Case) -> list[tuple[CaseNote, str]]:
+    """The case's notes, decrypted, newest first; one audit event for the read."""
+    if not can(user, "case.notes") or case.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    notes = list(case.notes.select_related("author").order_by("-written_at"))
+    texts = [
+        (note, unseal_text(case.client, NOTE_MODEL, "text", note.id, note.text_enc))
+        for note in notes
+    ]
+    if notes:
+        record_now(
+            Entry(
+                action="case.notes.read",
+                actor=user,
+                org_id=case.organisation_id,
+                object_type="case",
+                object_id=case.id,
+                fields=["notes"],
+            )
+        )
+    return texts
+
+
+def read_objectives(user: Any, case: Case) -> str:
+    """The support plan's objectives, decrypted and audited ("" when there are none)."""
+    if not can(user, "case.notes") or case.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    plan = SupportPlan.objects.filter(case=case).first()
+    if plan is None or plan.objectives_enc is None:
+        return ""
+    text = unseal_text(case.client, PLAN_MODEL, "objectives", case.id, plan.objectives_enc)
+    record_now(
+        Entry(
+            action="case.plan.read",
+            actor=user,
+            org_id=case.organisation_id,
+            object_type="case",
+            object_id=case.id,
+            fields=["objectives"],
+        )
+    )
+    return text
