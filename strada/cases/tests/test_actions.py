@@ -48,7 +48,7 @@ def test_it_refuses_unknown_codes(network, case):
 def test_it_lets_only_a_supervisor_close_and_reopen(network, case):
     closing = {
         "status": "Closed",
-        "closed_on": dt.date(2026, 6, 1),
+        "closed_on": case.opened_on,
         "reason_for_case_closure": "GoalsAchieved",
     }
     with pytest.raises(PermissionDenied):
