@@ -19,7 +19,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from strada.accounts.api_auth import SessionAuth, TokenAuth, requires_api
+from strada.cases.api import router as cases_router
 from strada.clients.api import router as clients_router
+from strada.directory.api import router as directory_router
 from strada.orgs.policy import public
 
 __all__ = ["api", "requires_api"]
@@ -54,6 +56,8 @@ api = NinjaAPI(
     docs_decorator=public,
 )
 api.add_router("/clients", clients_router, tags=["clients"])
+api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/directory", directory_router, tags=["directory"])
 
 
 def _detail(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "strada.clients",
     "strada.cases",
     "strada.directory",
+    "strada.sharing",
     "strada.demo",
     "strada.web",
     "django.contrib.admin",

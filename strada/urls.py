@@ -6,6 +6,9 @@ from strada.web.admin_site import site as admin_site
 urlpatterns = [
     path("", include("strada.web.urls")),
     path("clients/", include("strada.clients.urls")),
+    path("cases/", include("strada.cases.urls")),
+    path("directory/", include("strada.directory.urls")),
+    path("records/", include("strada.sharing.urls")),
     path("org/", include("strada.orgs.urls")),
     path("settings/", include("strada.accounts.urls")),
     path("audit/", include("strada.audit.urls")),
