@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 
 from strada.audit.log import Entry, record_many, record_now
@@ -136,10 +135,15 @@ def read_identities(user: Any, clients: list[Client], reason: str) -> dict[uuid.
     return identities
 
 
-def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
-    """Clients matching a reference code, every name part (in any script) or an identifier.
+MAX_MATCHES = 20_000
 
-    Names are matched through the blind index, so a search never decrypts other records.
+
+def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
+    """Clients matching a reference code, every word of a name (in any script) or an identifier.
+
+    Names are matched through the blind index, so a search never decrypts other records. Each kind
+    of match is looked up through its own index first, and the page is then selected by id: one
+    query per word, constant, and no scan of the organisation's clients.
     """
     queryset = visible_clients(user, queryset)
     query = query.strip()[:200]
@@ -147,16 +151,17 @@ def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
         return queryset
     groups, identifiers = query_tokens(user.organisation, query)
     tokens = SearchToken.objects.filter(organisation_id=user.organisation_id)
-    condition = Q(reference__iexact=query)
-    if groups:
-        by_name = Q()
-        for group in groups:
-            by_name &= Q(
-                id__in=tokens.filter(kind=SearchToken.Kind.NAME, token__in=group).values(
-                    "client_id"
-                )
-            )
-        condition |= by_name
+    ids = set(queryset.filter(reference=query.upper()).values_list("id", flat=True))
+    by_name: set[uuid.UUID] | None = None
+    for group in groups:
+        found = set(
+            tokens.filter(kind=SearchToken.Kind.NAME, token__in=group)
+            .values_list("client_id", flat=True)[:MAX_MATCHES]
+        )
+        by_name = found if by_name is None else by_name & found
+        if not by_name:
+            break
+    ids |= by_name or set()
     if identifiers:
-        condition |= Q(id__in=tokens.filter(token__in=identifiers).values("client_id"))
-    return queryset.filter(condition)
+        ids |= set(tokens.filter(token__in=identifiers).values_list("client_id", flat=True))
+    return queryset.filter(id__in=ids)

@@ -124,7 +124,7 @@ def _build_client(actor: Any, org: Organisation, registration: Registration, ref
     seal(client, identity, key)
     _full_clean(client)
     tokens = [
-        SearchToken(client=client, organisation=org, kind=kind, token=token)
+        SearchToken(client_id=client.id, organisation_id=org.id, kind=kind, token=token)
         for kind, token in search_tokens(org, identity)
     ]
     consents = []

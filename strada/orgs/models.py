@@ -101,6 +101,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def clean(self) -> None:
+        # Reference codes are looked up exactly, in upper case.
+        self.reference_prefix = self.reference_prefix.upper()
+
     @property
     def holds_cases(self) -> bool:
         return self.kind in CASE_ORG_KINDS
