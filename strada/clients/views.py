@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -14,6 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from strada.audit.models import AuditEvent
+from strada.cases.access import read_client_notes
+from strada.cases.models import Case
+from strada.cases.timeline import case_row, client_cases, timeline
 from strada.clients import actions
 from strada.clients.access import (
     access_client,
@@ -118,11 +122,26 @@ def detail(request: HttpRequest, client_id: str) -> HttpResponse:
     if can(request.user, "client.view_identity"):
         identity = read_identity(request.user, client, reason="detail")
     consents = client.consents.select_related("recipient").order_by("purpose", "-given_on")
+    cases = list(client_cases(request.user, client))
     return render(
         request,
         "clients/detail.html",
-        {"client": client, "identity": identity, "consents": consents},
+        {
+            "client": client,
+            "identity": identity,
+            "consents": consents,
+            "cases": [case_row(case) for case in cases],
+            "timeline": timeline(cases, _note_texts(request.user, client, cases)),
+        },
     )
+
+
+def _note_texts(user: Any, client: Client, cases: list[Case]) -> dict[uuid.UUID, str] | None:
+    """Note texts for roles allowed to read notes (None for the others: the timeline then shows
+    only that a note was written). One query, one audit event per case whose notes were read."""
+    if not can(user, "case.notes"):
+        return None
+    return read_client_notes(user, client, cases)
 
 
 def _initial_from(client: Client, identity: Identity) -> dict[str, Any]:
