@@ -140,7 +140,7 @@ class Case(models.Model):
             errors["reason_for_case_closure"] = _("Say why the case was closed.")
         if closed and not self.closed_on:
             errors["closed_on"] = _("Give the date the case was closed.")
-        if self.closed_on and self.closed_on < self.opened_on:
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             errors["closed_on"] = _("A case cannot close before it opened.")
         if errors:
             raise ValidationError(errors)

@@ -634,7 +634,12 @@ def test_it_serves_the_openapi_description_of_every_operation(db):
     response = HttpClient().get("/api/v1/openapi.json")
     assert response.status_code == 200
     spec = response.json()
-    operations = {(method.upper(), path) for path, item in spec["paths"].items() for method in item}
+    operations = {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if path.startswith(URL)  # the other routers test their own operations
+    }
     assert operations == {
         ("GET", "/api/v1/clients"),
         ("POST", "/api/v1/clients"),
@@ -689,7 +694,7 @@ def _operations_naming_an_object() -> list[tuple[str, str]]:
         for path, path_view in router.path_operations.items()
         for operation in path_view.operations
         for method in operation.methods
-        if "{" in path
+        if "{" in path and router.prefix == "/clients"
     ]
 
 
