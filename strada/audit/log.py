@@ -99,18 +99,16 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     events = [_build(entry, at, context) for entry in entries]
     if not events:
         return []
-    head, _ = ChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"seq": 0, "hash": GENESIS}
-    )
+    head = ChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:  # the very first event of a database
+        head = ChainHead.objects.create(id=1, seq=0, hash=GENESIS)
     previous = head.hash
     for event in events:
         event.prev_hash = previous
         event.hash = compute_hash(event)
         previous = event.hash
     AuditEvent.objects.bulk_create(events)
-    head.hash = previous
-    head.seq += len(events)
-    head.save(update_fields=["hash", "seq"])
+    ChainHead.objects.filter(id=1).update(hash=previous, seq=head.seq + len(events))
     return events
 
 
