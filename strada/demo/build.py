@@ -5,13 +5,16 @@ Organisations and accounts are made with ``do_create_organisation`` / ``do_creat
 caseworker, so that keys, encryption, search tokens and audit events are all real.
 
 Re-running is safe: what exists is kept, every demo account gets the given password again, and each
-organisation gets only the clients it lacks to reach its share of ``--clients``.
+organisation gets only the clients it lacks to reach its share of ``--clients``. Cases (with
+routes, services, legal steps, notes) are given to the clients that have none yet, opened by the
+organisation's caseworker and, when already closed, closed by its supervisor (``demo.cases``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +33,7 @@ from strada.clients.actions import (
     do_withdraw_consent,
 )
 from strada.clients.models import Client
+from strada.demo.cases import Providers, add_cases, clients_without_cases
 from strada.demo.network import NETWORK, DemoOrg, Network, allocate
 from strada.demo.people import Person, faker_for, people
 from strada.orgs.actions import do_create_organisation, do_create_user
@@ -52,6 +56,8 @@ class Summary:
     clients_added: dict[str, int] = field(default_factory=dict)
     clients_total: dict[str, int] = field(default_factory=dict)
     consents_withdrawn: int = 0
+    cases_added: dict[str, int] = field(default_factory=dict)
+    case_rows: Counter[str] = field(default_factory=Counter)  # closed, events, services, notes…
     seconds: float = 0.0
 
 
@@ -197,6 +203,36 @@ def _add_clients(
     summary.clients_total[demo_org.code] = have + len(missing)
 
 
+def _add_cases(
+    demo_org: DemoOrg,
+    users: dict[str, User],
+    orgs: dict[str, Organisation],
+    *,
+    seed: int,
+    today: dt.date,
+    providers: Providers,
+    summary: Summary,
+) -> None:
+    org = orgs[demo_org.code]
+    clients = clients_without_cases(org)
+    if not clients:
+        summary.cases_added[demo_org.code] = 0
+        return
+    caseworker = users[f"caseworker.{demo_org.code}"]
+    supervisor = users[f"supervisor.{demo_org.code}"]
+    for user, action in ((caseworker, "case.edit"), (supervisor, "case.close")):
+        if not (can(user, action) and user.organisation_id == org.id):
+            raise DemoError(
+                _("%(username)s can no longer open or close cases (deactivated, or another role).")
+                % {"username": user.username}
+            )
+    written = add_cases(
+        demo_org, clients, caseworker, supervisor, seed=seed, today=today, providers=providers
+    )
+    summary.cases_added[demo_org.code] = written.pop("cases", 0)
+    summary.case_rows.update(written)
+
+
 def build(
     *,
     clients: int,
@@ -213,6 +249,7 @@ def build(
     orgs = _ensure_organisations(network, summary)
     users = _ensure_users(network, orgs, seed, password, summary)
     targets = allocate(clients, network)
+    providers = Providers.load()
     for demo_org in network.case_holders:
         _add_clients(
             demo_org,
@@ -223,6 +260,15 @@ def build(
             today=today,
             summary=summary,
             progress=progress,
+        )
+        _add_cases(
+            demo_org,
+            users,
+            orgs,
+            seed=seed,
+            today=today,
+            providers=providers,
+            summary=summary,
         )
     summary.seconds = time.monotonic() - started
     return summary

@@ -105,6 +105,23 @@ class Command(BaseCommand):
             "  "
             + "  ".join(f"{code} {summary.clients_total[code]}" for code in summary.clients_total)
         )
+        rows = summary.case_rows
+        write(
+            _(
+                "Cases: %(added)d opened now (%(closed)d of them closed by a supervisor), with "
+                "%(events)d route events, %(services)d services, %(legal)d legal steps, "
+                "%(compensations)d compensation claims and %(notes)d notes."
+            )
+            % {
+                "added": sum(summary.cases_added.values()),
+                "closed": rows["closed"],
+                "events": rows["events"],
+                "services": rows["services"],
+                "legal": rows["legal_steps"],
+                "compensations": rows["compensations"],
+                "notes": rows["notes"],
+            }
+        )
         if summary.consents_withdrawn:
             write(
                 _("Consents withdrawn (as some clients do): %(count)d.")
