@@ -141,3 +141,6 @@ def login() -> Any:
         return client
 
     return _login
+
+
+from strada.web.tests.browser import browser, new_page  # noqa: E402, F401 (fixtures for every app)

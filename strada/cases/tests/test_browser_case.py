@@ -1,8 +1,8 @@
 """End to end in a real Chromium: a caseworker records a case with its route NL ← BG, a service and a
 compensation claim, and finds them on the client's timeline.
 
-Same browser, flags, fixtures and real second factor as ``strada/web/tests/test_browser.py`` (its
-fixtures are imported from there, so both files launch Chromium the same way). The screenshot
+Same browser, flags, fixtures and real second factor as ``strada/web/tests/test_browser.py`` (the
+fixtures live in strada/web/tests/browser.py). The screenshot
 lands in /tmp/strada-shots/case-timeline.png for a person to look at.
 """
 
@@ -13,34 +13,28 @@ import re
 import pytest
 
 from strada.conftest import register
-from strada.web.tests.test_browser import (  # noqa: F401 (pytest fixtures)
-    _give_totp,
-    _shot,
-    _sign_in,
-    browser,
-    new_page,
-)
+from strada.web.tests.browser import give_totp, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
 CASE_URL = re.compile(r"/cases/(?P<id>[0-9a-f-]{36})/(#\w+)?$")
 
 
-def test_it_records_a_case_and_shows_it_on_the_timeline(network, new_page, settings):  # noqa: F811
+def test_it_records_a_case_and_shows_it_on_the_timeline(network, new_page, settings):
     settings.STRADA_REQUIRE_MFA = True
-    secret = _give_totp(network.anna)
+    secret = give_totp(network.anna)
     client = register(network.anna, first_name="Олена", second_name="Коваленко")
 
     # Anna opens her client's page and opens a case from it.
     anna = new_page()
-    _sign_in(anna, "anna", secret)
+    sign_in(anna, "anna", secret)
     anna.goto(f"/clients/{client.id}/")
     anna.get_by_role("link", name="Open a case").click()
     anna.fill("#id_opened_on", "2026-03-02")
     anna.select_option("#id_trafficking_status", "ActualVictimOfTrafficking")
     anna.check("input[name=type_of_exploitation][value=SexualExploitation]")
     anna.check("input[name=methods_of_control][value=DebtBondage]")
-    _shot(anna, "case-open")
+    shot(anna, "case-open")
     anna.get_by_role("button", name="Open the case").click()
     anna.wait_for_url(CASE_URL)
     assert "Case 1 opened." in anna.locator(".messages").inner_text()
@@ -64,7 +58,7 @@ def test_it_records_a_case_and_shows_it_on_the_timeline(network, new_page, setti
     anna.get_by_role("link", name="Add a service").click()
     anna.select_option("#id_type", "SafeAccommodation")
     anna.fill("#id_start_date", "2026-03-03")
-    _shot(anna, "case-service")
+    shot(anna, "case-service")
     anna.get_by_role("button", name="Add", exact=True).click()
     anna.wait_for_url(CASE_URL)
     anna.get_by_role("link", name="Add a compensation claim").click()
@@ -75,7 +69,7 @@ def test_it_records_a_case_and_shows_it_on_the_timeline(network, new_page, setti
     anna.wait_for_url(CASE_URL)
     assert "Shelter or safe accommodation" in anna.get_by_test_id("services").inner_text()
     assert "12,000.00 EUR" in anna.get_by_test_id("compensation").inner_text()
-    _shot(anna, "case")
+    shot(anna, "case")
 
     # Back on the client's page: the case in the list, and everything on the timeline, in order.
     anna.get_by_role("link", name=f"Client {client.reference}").first.click()
@@ -91,4 +85,4 @@ def test_it_records_a_case_and_shows_it_on_the_timeline(network, new_page, setti
     assert "NL, Rotterdam" in titles[positions[1]]
     assert "12,000.00 EUR" in titles[positions[4]]
     anna.get_by_test_id("timeline").scroll_into_view_if_needed()
-    _shot(anna, "case-timeline")
+    shot(anna, "case-timeline")
