@@ -34,6 +34,7 @@ from strada.clients.actions import (
 )
 from strada.clients.models import Client
 from strada.demo.cases import Providers, add_cases, clients_without_cases
+from strada.directory.demo import build_directory
 from strada.demo.network import NETWORK, DemoOrg, Network, allocate
 from strada.demo.people import Person, faker_for, people
 from strada.orgs.actions import do_create_organisation, do_create_user
@@ -56,6 +57,7 @@ class Summary:
     clients_added: dict[str, int] = field(default_factory=dict)
     clients_total: dict[str, int] = field(default_factory=dict)
     consents_withdrawn: int = 0
+    directory_entries_added: int = 0
     cases_added: dict[str, int] = field(default_factory=dict)
     case_rows: Counter[str] = field(default_factory=Counter)  # closed, events, services, notes…
     seconds: float = 0.0
@@ -249,6 +251,8 @@ def build(
     orgs = _ensure_organisations(network, summary)
     users = _ensure_users(network, orgs, seed, password, summary)
     targets = allocate(clients, network)
+    # The directory first: services of the demo cases name some of its entries.
+    summary.directory_entries_added = build_directory(None, seed)
     providers = Providers.load()
     for demo_org in network.case_holders:
         _add_clients(

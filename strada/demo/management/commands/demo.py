@@ -122,6 +122,11 @@ class Command(BaseCommand):
                 "notes": rows["notes"],
             }
         )
+        if summary.directory_entries_added:
+            write(
+                _("Directory: %(count)d fictional entries added.")
+                % {"count": summary.directory_entries_added}
+            )
         if summary.consents_withdrawn:
             write(
                 _("Consents withdrawn (as some clients do): %(count)d.")
