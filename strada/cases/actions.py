@@ -66,18 +66,18 @@ def part_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
-def _require(actor: Any, action: str, organisation_id: Any) -> None:
+def require_case_right(actor: Any, action: str, organisation_id: Any) -> None:
     if not can(actor, action) or actor.organisation_id != organisation_id:
         raise PermissionDenied
 
 
-def _check_unknown(values: dict[str, Any], allowed: list[str]) -> None:
+def check_known_fields(values: dict[str, Any], allowed: list[str]) -> None:
     unknown = sorted(set(values) - set(allowed))
     if unknown:
         raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(unknown)})
 
 
-def _check_owner(case: Case) -> None:
+def check_owner(case: Case) -> None:
     if case.owner is not None and (
         case.owner.organisation_id != case.organisation_id or not can(case.owner, "case.edit")
     ):
@@ -86,7 +86,7 @@ def _check_owner(case: Case) -> None:
         )
 
 
-def _check_provider(service: Service) -> None:
+def check_provider(service: Service) -> None:
     org = service.provider_organisation
     if org is not None and (not org.active or org.kind not in CASE_ORG_KINDS):
         raise ValidationError(
@@ -108,8 +108,8 @@ def _audit(actor: Any, action: str, case: Case, fields: list[str]) -> None:
 
 def do_open_case(actor: Any, client: Client, **values: Any) -> Case:
     """Open a new case for a client of the actor's organisation; it gets the next case number."""
-    _require(actor, "case.edit", client.organisation_id)
-    _check_unknown(values, CASE_FIELDS)
+    require_case_right(actor, "case.edit", client.organisation_id)
+    check_known_fields(values, CASE_FIELDS)
     if values.get("status") in CLOSED and not can(actor, "case.close"):
         raise PermissionDenied
     with transaction.atomic():
@@ -122,7 +122,7 @@ def do_open_case(actor: Any, client: Client, **values: Any) -> Case:
         if "owner" not in values:
             case.owner = actor
         case.full_clean(exclude=["client", "organisation"], validate_unique=False)
-        _check_owner(case)
+        check_owner(case)
         case.save()
         _audit(actor, "case.open", case, [k for k, v in values.items() if v not in ("", None, [])])
     return case
@@ -130,8 +130,8 @@ def do_open_case(actor: Any, client: Client, **values: Any) -> Case:
 
 def do_update_case(actor: Any, case: Case, **values: Any) -> list[str]:
     """Change fields of a case; closing or reopening it needs ``case.close``."""
-    _require(actor, "case.edit", case.organisation_id)
-    _check_unknown(values, CASE_FIELDS)
+    require_case_right(actor, "case.edit", case.organisation_id)
+    check_known_fields(values, CASE_FIELDS)
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("owner").get(id=case.id)
         changed = [name for name, value in values.items() if getattr(locked, name) != value]
@@ -147,7 +147,7 @@ def do_update_case(actor: Any, case: Case, **values: Any) -> list[str]:
             locked.closed_on = None
             locked.reason_for_case_closure = ""
         locked.full_clean(exclude=["client", "organisation"], validate_unique=False)
-        _check_owner(locked)
+        check_owner(locked)
         locked.save()
         action = "case.edit"
         if was_closed != now_closed:
@@ -160,8 +160,8 @@ def do_update_case(actor: Any, case: Case, **values: Any) -> list[str]:
 
 def do_add_part(actor: Any, case: Case, model: type[models.Model], **values: Any) -> Any:
     """Add a row under a case: a route event, a perpetrator, a service, a legal step, a compensation."""
-    _require(actor, "case.edit", case.organisation_id)
-    _check_unknown(values, part_fields(model))
+    require_case_right(actor, "case.edit", case.organisation_id)
+    check_known_fields(values, part_fields(model))
     with transaction.atomic():
         part = model(id=uuid.uuid4(), case=case, **values)
         _validate_part(part)
@@ -172,8 +172,8 @@ def do_add_part(actor: Any, case: Case, model: type[models.Model], **values: Any
 
 def do_update_part(actor: Any, part: Any, **values: Any) -> list[str]:
     case = part.case
-    _require(actor, "case.edit", case.organisation_id)
-    _check_unknown(values, part_fields(type(part)))
+    require_case_right(actor, "case.edit", case.organisation_id)
+    check_known_fields(values, part_fields(type(part)))
     with transaction.atomic():
         changed = [name for name, value in values.items() if getattr(part, name) != value]
         if not changed:
@@ -188,7 +188,7 @@ def do_update_part(actor: Any, part: Any, **values: Any) -> list[str]:
 
 def do_remove_part(actor: Any, part: Any) -> None:
     case = part.case
-    _require(actor, "case.edit", case.organisation_id)
+    require_case_right(actor, "case.edit", case.organisation_id)
     with transaction.atomic():
         part.delete()
         _audit(actor, f"case.{PARTS[type(part)]}.remove", case, [])
@@ -197,7 +197,7 @@ def do_remove_part(actor: Any, part: Any) -> None:
 def _validate_part(part: Any) -> None:
     part.full_clean(exclude=["case"], validate_unique=False)
     if isinstance(part, Service):
-        _check_provider(part)
+        check_provider(part)
 
 
 def do_set_plan(
@@ -209,7 +209,7 @@ def do_set_plan(
     actual_end_date: dt.date | None,
 ) -> SupportPlan:
     """Write the case's support plan; the objectives are encrypted with the client's key."""
-    _require(actor, "case.notes", case.organisation_id)
+    require_case_right(actor, "case.notes", case.organisation_id)
     if len(objectives) > MAX_NOTE_LENGTH:
         raise ValidationError({"objectives": _("This text is too long.")})
     with transaction.atomic():
@@ -229,7 +229,7 @@ def do_set_plan(
 
 def do_add_note(actor: Any, case: Case, text: str) -> CaseNote:
     """Add a case note (encrypted). Notes are never edited: a correction is a new note."""
-    _require(actor, "case.notes", case.organisation_id)
+    require_case_right(actor, "case.notes", case.organisation_id)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("The note is empty.")})

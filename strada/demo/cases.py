@@ -35,10 +35,10 @@ from strada.cases.actions import (
     CASE_FIELDS,
     CLOSED,
     MAX_NOTE_LENGTH,
-    _check_owner,
-    _check_provider,
-    _check_unknown,
-    _require,
+    check_owner,
+    check_provider,
+    check_known_fields,
+    require_case_right,
     part_fields,
 )
 from strada.cases.models import (
@@ -163,11 +163,11 @@ def do_open_cases_batch(
     same organisation (``case.close``). Returns the cases and how many rows of each kind were
     written (``cases``, ``closed``, ``events``, ``services``… ``plans``, ``notes``)."""
     org_id = actor.organisation_id
-    _require(actor, "case.edit", org_id)
+    require_case_right(actor, "case.edit", org_id)
     if any(item.notes or item.objectives is not None for item in inputs):
-        _require(actor, "case.notes", org_id)
+        require_case_right(actor, "case.notes", org_id)
     if any(item.values.get("status") in CLOSED for item in inputs):
-        _require(closer, "case.close", org_id)
+        require_case_right(closer, "case.close", org_id)
     if any(item.client.organisation_id != org_id for item in inputs):
         raise PermissionDenied
     counts: Counter[str] = Counter()
@@ -188,7 +188,7 @@ def do_open_cases_batch(
         )
         for item in inputs:
             client = item.client
-            _check_unknown(item.values, CASE_FIELDS)
+            check_known_fields(item.values, CASE_FIELDS)
             values = dict(item.values)
             last[client.id] = number = last.get(client.id, 0) + 1
             case = Case(
@@ -198,15 +198,15 @@ def do_open_cases_batch(
             if "owner" not in values:
                 case.owner = actor
             _clean(case, related)
-            _check_owner(case)
+            check_owner(case)
             cases.append(case)
             written = [k for k, v in item.values.items() if v not in ("", None, [])]
             for model, part_values in item.parts:
-                _check_unknown(part_values, _allowed(model))
+                check_known_fields(part_values, _allowed(model))
                 part = model(id=uuid.uuid4(), case=case, **part_values)
                 _clean(part, related)
                 if isinstance(part, Service):
-                    _check_provider(part)
+                    check_provider(part)
                 parts[model].append(part)
                 written.append(PART_NAMES[model])
             if item.objectives is not None:
