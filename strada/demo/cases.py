@@ -35,11 +35,11 @@ from strada.cases.actions import (
     CASE_FIELDS,
     CLOSED,
     MAX_NOTE_LENGTH,
+    check_known_fields,
     check_owner,
     check_provider,
-    check_known_fields,
-    require_case_right,
     part_fields,
+    require_case_right,
 )
 from strada.cases.models import (
     Case,
