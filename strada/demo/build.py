@@ -34,9 +34,9 @@ from strada.clients.actions import (
 )
 from strada.clients.models import Client
 from strada.demo.cases import Providers, add_cases, clients_without_cases
-from strada.directory.demo import build_directory
 from strada.demo.network import NETWORK, DemoOrg, Network, allocate
 from strada.demo.people import Person, faker_for, people
+from strada.directory.demo import build_directory
 from strada.orgs.actions import do_create_organisation, do_create_user
 from strada.orgs.models import Organisation
 from strada.orgs.policy import can
