@@ -17,6 +17,8 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from strada.accounts.models import PersonalAccessToken, hash_token
+from strada.cases.actions import do_add_note, do_add_part, do_open_case, do_set_plan
+from strada.cases.models import Service, TraffickingEvent
 from strada.clients.actions import ConsentInput, do_record_consent
 from strada.conftest import register
 
@@ -28,6 +30,8 @@ FOREIGN_PREFIXES = ("accounts/", "network-admin/", "i18n/", "api/v1/")
 NETWORK_WIDE = {"org_id", "organisation_id", "user_id"}
 
 NAME_MARKERS = ["Markerova", "Маркерова", "+31 6 9999 1234", "marker@example.org", "MRK-77-ID"]
+# Free text a data manager must never see either.
+TEXT_MARKERS = ["MRK-NOTE-TEXT", "MRK-OBJECTIVE"]
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -76,6 +80,12 @@ def planted(network: Any) -> dict[str, str]:
             language="nl",
         ),
     )
+    case = do_open_case(network.anna, client, type_of_exploitation=["ForcedLabour"])
+    service = do_add_part(network.anna, case, Service, type="Medical", start_date=case.opened_on)
+    do_add_part(network.anna, case, TraffickingEvent, type="Exploitation", country="NL")
+    do_add_note(network.anna, case, "MRK-NOTE-TEXT")
+    do_set_plan(network.anna, case, objectives="MRK-OBJECTIVE", planned_end_date=None,
+                actual_end_date=None)  # fmt: skip
     token = PersonalAccessToken.objects.create(
         user=network.anna,
         name="MRK-TOKEN",
@@ -90,6 +100,9 @@ def planted(network: Any) -> dict[str, str]:
         "token_id": str(token.id),
         "org_id": str(network.nl.id),
         "organisation_id": str(network.nl.id),
+        "case_id": str(case.id),
+        "part_id": str(service.id),
+        "kind": "services",
         "reference": client.reference,
     }
 
@@ -113,7 +126,7 @@ def test_it_names_a_policy_action_for_every_url(db: Any) -> None:
 @pytest.mark.parametrize("who", ["chiara", "bogdan", "dana", "nick", "pat"])
 def test_it_shows_nothing_of_another_organisation_on_any_url(network, planted, who):
     outsider = getattr(network, who)
-    markers = [*NAME_MARKERS, "MRK-WORDING", "MRK-TOKEN", planted["reference"]]
+    markers = [*NAME_MARKERS, *TEXT_MARKERS, "MRK-WORDING", "MRK-TOKEN", planted["reference"]]
     checked = 0
     for route, _pattern in all_routes():
         if route.startswith(FOREIGN_PREFIXES[1:]):
@@ -152,7 +165,7 @@ def test_it_shows_no_identity_to_roles_of_the_same_organisation_without_the_righ
         for method, response in _responses(_signed_in(person), path):
             body = response.content.decode("utf-8", "replace")
             assert response.status_code != 500, f"{method} {path}"
-            for marker in NAME_MARKERS:
+            for marker in [*NAME_MARKERS, *TEXT_MARKERS]:
                 assert marker not in body, f"{marker!r} leaked on {method} {path} as {who}"
 
 
