@@ -3,7 +3,7 @@ figures beside their floors and targets, with the machine they were measured on.
 
 Options: ``--quick`` (small sizes, a smoke run), ``--sizes 10000,100000`` (clients for the list and
 search benchmark), ``--database-url postgres://...`` (a fresh database is made on that server),
-``--only single,batched,listing``.
+``--only single,batched,listing,htcds``, ``--rows 100000`` (rows of the HTCDS import).
 """
 
 from __future__ import annotations
@@ -134,6 +134,21 @@ def report(info: dict[str, str], results: dict[str, Any], database: str) -> list
             "  build rate (do_register_clients, batches of 500): "
             + ", ".join(f"{r['build_rate']:,.0f}/s at {r['size']:,}" for r in listings)
         )
+    r = results.get("htcds")
+    if r:
+        ok = r["real"] >= r["target"]
+        lines += [
+            "",
+            f"{r['name']} ({r['rows']:,} rows, {r['bytes'] / 2**20:.1f} MB)",
+            f"  {'':<34}{'rows/s':>12}{'ratio':>9}",
+            f"  {'dry run (read and check)':<34}{r['check']:>12,.0f}",
+            f"  {'import (one transaction)':<34}{r['write']:>12,.0f}{r['ratio_write']:>8.1f}x",
+            f"  {'check + import':<34}{r['real']:>12,.0f}{r['ratio']:>8.1f}x",
+            f"  {'floor: plain bulk insert':<34}{r['floor']:>12,.0f}",
+            f"  target >= {r['target']:,.0f} rows/s (check + import): {verdict(ok)}",
+        ]
+        if not ok:
+            missed.append(f"HTCDS import: {r['real']:,.0f} rows/s")
     lines += ["", "Targets missed:" if missed else "All targets met."]
     lines += [f"  - {m}" for m in missed]
     return lines
@@ -144,7 +159,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--sizes", help="clients for the list benchmark, e.g. 10000,100000")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server to run on")
-    parser.add_argument("--only", default="single,batched,listing")
+    parser.add_argument("--only", default="single,batched,listing,htcds")
+    parser.add_argument("--rows", type=int, help="rows of the HTCDS import benchmark")
     parser.add_argument("--runs", type=int, help="requests per page (median)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
@@ -179,6 +195,10 @@ def main() -> None:
                     "listing", ["--clients", str(size), "--runs", str(runs)], args.database_url
                 )
             )
+    if "htcds" in only:
+        rows = args.rows or (5000 if quick else 100_000)
+        say(f"\n[4] import an HTCDS spreadsheet of {rows:,} rows")
+        results["htcds"] = run_child("htcds", ["--rows", str(rows)], args.database_url)
     say("\n".join(report(info, results, database)))
     if args.json:
         Path(args.json).write_text(

@@ -15,12 +15,13 @@ from bench import env
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("name", choices=["single", "batched", "listing"])
+    parser.add_argument("name", choices=["single", "batched", "listing", "htcds"])
     parser.add_argument("--out", required=True)
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
@@ -36,6 +37,10 @@ def main() -> None:
             from bench.register import batched
 
             result = batched(bench, args.clients, args.batch_size)
+        elif args.name == "htcds":
+            from bench.import_htcds import import_htcds
+
+            result = import_htcds(bench, args.rows)
         else:
             from bench.listing import listing
 

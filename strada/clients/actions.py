@@ -160,40 +160,65 @@ def do_register_clients(actor: Any, registrations: Sequence[Registration]) -> li
     org = actor.organisation
     _require(actor, "client.register", org)
     with transaction.atomic():
-        by_year: dict[int, list[int]] = {}
-        for index, registration in enumerate(registrations):
-            year = (registration.registered_on or timezone.localdate()).year
-            by_year.setdefault(year, []).append(index)
-        references: dict[int, str] = {}
-        for year, indexes in sorted(by_year.items()):
-            for index, reference in zip(
-                indexes, _allocate_references(org, year, len(indexes)), strict=True
-            ):
-                references[index] = reference
-        built = [
-            _build_client(actor, org, registration, references[index])
-            for index, registration in enumerate(registrations)
-        ]
-        clients = [item[0] for item in built]
-        Client.objects.bulk_create(clients)
-        SearchToken.objects.bulk_create([t for item in built for t in item[1]])
-        Consent.objects.bulk_create([c for item in built for c in item[2]])
-        record_many(
-            [item[3] for item in built]
-            + [
-                Entry(
-                    action="consent.record",
-                    actor=actor,
-                    org_id=org.id,
-                    object_type="client",
-                    object_id=consent.client_id,
-                    fields=[consent.purpose],
-                )
-                for item in built
-                for consent in item[2]
-            ]
+        return register_batch(actor, org, registrations)
+
+
+def register_batch(
+    actor: Any, org: Organisation, registrations: Sequence[Registration], *, reason: str = ""
+) -> list[Client]:
+    """The writing part of ``do_register_clients``, for an action of another app that has checked
+    its own right and holds the transaction (the spreadsheet import, ``records.import``): the same
+    keys, reference codes, search tokens, consents and audit events; ``reason`` goes on the events."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("register_batch must run inside the caller's transaction")
+    by_year: dict[int, list[int]] = {}
+    for index, registration in enumerate(registrations):
+        year = (registration.registered_on or timezone.localdate()).year
+        by_year.setdefault(year, []).append(index)
+    references: dict[int, str] = {}
+    for year, indexes in sorted(by_year.items()):
+        for index, reference in zip(
+            indexes, _allocate_references(org, year, len(indexes)), strict=True
+        ):
+            references[index] = reference
+    built = [
+        _build_client(actor, org, registration, references[index])
+        for index, registration in enumerate(registrations)
+    ]
+    clients = [item[0] for item in built]
+    Client.objects.bulk_create(clients)
+    SearchToken.objects.bulk_create([t for item in built for t in item[1]])
+    Consent.objects.bulk_create([c for item in built for c in item[2]])
+    entries = [item[3] for item in built] + [
+        Entry(
+            action="consent.record",
+            actor=actor,
+            org_id=org.id,
+            object_type="client",
+            object_id=consent.client_id,
+            fields=[consent.purpose],
         )
+        for item in built
+        for consent in item[2]
+    ]
+    for entry in entries:
+        entry.reason = reason
+    record_many(entries)
     return clients
+
+
+def check_registration(org: Organisation, registration: Registration) -> None:
+    """Raise the ValidationError that registering this would raise, without writing or encrypting
+    anything (the dry run of an import). Errors are keyed by Client field names."""
+    client = Client(
+        organisation=org,
+        reference="-",
+        registered_on=registration.registered_on or timezone.localdate(),
+        **_derive_coded(registration.identity, registration.coded),
+    )
+    _full_clean(client)
+    for item in registration.consents:
+        _validate_consent(org, item)
 
 
 def do_register_client(actor: Any, registration: Registration) -> Client:
