@@ -14,10 +14,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+DEMO_ENV := STRADA_DEBUG=1 STRADA_REQUIRE_MFA=0
+
+# The demo: build (or top up) the fictional network, then serve it with a background worker for
+# long imports; Ctrl+C stops both.
 demo: $(STAMP)
-	STRADA_DEBUG=1 STRADA_REQUIRE_MFA=0 $(BIN)/strada demo
-	@echo "Strada runs at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
-	STRADA_DEBUG=1 STRADA_REQUIRE_MFA=0 $(BIN)/strada runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/strada demo
+	@echo "Strada runs at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it; the task worker logs to var/worker.log)."
+	@$(DEMO_ENV) $(BIN)/strada db_worker >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/strada runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) lint typecheck migrations-check pytest pytest-postgres
 

@@ -51,7 +51,7 @@ def access_case(user: Any, case_id: Any) -> Case:
 
 def access_case_part(user: Any, case: Case, model: type[M], part_id: Any) -> M:
     """A row under a case the user has already reached (an event, a service…); Http404 otherwise."""
-    part = model._default_manager.filter(case=case, id=_as_uuid(part_id)).first()  # type: ignore[misc]
+    part = model._default_manager.filter(case=case, id=_as_uuid(part_id)).first()
     if part is None:
         raise Http404
     return part

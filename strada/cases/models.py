@@ -8,6 +8,7 @@ with the client's key like the identity. Every row belongs to one organisation t
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from babel.numbers import list_currencies
 from django.conf import settings
@@ -24,10 +25,13 @@ from strada.orgs.models import Organisation
 CURRENCIES = frozenset(list_currencies())
 
 
-def _validate_codes(value: object, choices: type[models.TextChoices]) -> list[str]:
-    if not isinstance(value, list) or any(item not in choices.values for item in value):
+def _validate_codes(value: object, allowed: frozenset[str]) -> None:
+    if not isinstance(value, list) or any(item not in allowed for item in value):
         raise ValidationError(_("Unknown code in the list."))
-    return value
+
+
+def _values(choices: Any) -> frozenset[str]:
+    return frozenset(choices.values)
 
 
 class Case(models.Model):
@@ -106,7 +110,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    LIST_FIELDS = {
+    LIST_FIELDS: dict[str, Any] = {
         "recruitment_websites_and_apps": codes.WebsitesAndApps,
         "method_of_recruitment": codes.MethodOfRecruitment,
         "methods_of_control": codes.MethodsOfControl,
@@ -115,6 +119,7 @@ class Case(models.Model):
         "exploitation_websites_and_apps": codes.WebsitesAndApps,
         "vulnerabilities": codes.Vulnerabilities,
     }
+    LIST_CODES = {name: _values(choices) for name, choices in LIST_FIELDS.items()}
 
     class Meta:
         ordering = ["client", "number"]
@@ -129,10 +134,10 @@ class Case(models.Model):
         return f"{self.client_id}/{self.number}"
 
     def clean(self) -> None:
-        errors = {}
-        for name, choices in self.LIST_FIELDS.items():
+        errors: dict[str, Any] = {}
+        for name, allowed in self.LIST_CODES.items():
             try:
-                _validate_codes(getattr(self, name), choices)
+                _validate_codes(getattr(self, name), allowed)
             except ValidationError as error:
                 errors[name] = error
         closed = self.status in (codes.CaseStatus.CLOSED, codes.CaseStatus.CLOSED_REFERRED)
@@ -180,7 +185,7 @@ class PerpetratorRole(models.Model):
         if not self.role_in_process:
             raise ValidationError({"role_in_process": _("Choose at least one role.")})
         try:
-            _validate_codes(self.role_in_process, codes.RoleInProcess)
+            _validate_codes(self.role_in_process, _values(codes.RoleInProcess))
         except ValidationError as error:
             raise ValidationError({"role_in_process": error}) from error
 
