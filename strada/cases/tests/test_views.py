@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from strada.audit.models import AuditEvent
-from strada.cases import views
+from strada.cases import codes, views
 from strada.cases.actions import do_add_note, do_add_part, do_open_case, do_set_plan
 from strada.cases.models import (
     Case,
@@ -539,3 +539,32 @@ def test_it_renders_the_client_page_with_notes_with_a_constant_number_of_queries
     assert _queries(http, f"/clients/{many_client.id}/") == _queries(
         http, f"/clients/{few_client.id}/"
     )
+
+
+def test_it_round_trips_every_code_of_every_case_list_through_the_form(network, login, case):
+    """Each code list of the case form: every value posted comes back from the database as sent."""
+    http = login(network.anna)
+    base = {"opened_on": "2026-03-02", "trafficking_status": "PossibleVictimOfTrafficking",
+            "status": "Active"}  # fmt: skip
+    for name, choices in Case.LIST_FIELDS.items():
+        everything = sorted(choices.values)
+        response = http.post(f"/cases/{case.id}/edit/", {**base, name: everything})
+        assert response.status_code == 302, (
+            name,
+            response.context and response.context["form"].errors,
+        )
+        case.refresh_from_db()
+        assert sorted(getattr(case, name)) == everything, name
+    single = {
+        "trafficking_status": codes.TraffickingStatus,
+        "trafficking_status_decision_making_org": codes.TraffickingStatusDecisionMakingOrg,
+        "identification_actor": codes.IdentificationActor,
+        "relationship_to_trafficker": codes.RelationshipToTrafficker,
+        "forced_labour_industry": codes.ForcedLabourIndustry,
+    }
+    for name, choices in single.items():
+        for value in choices.values:
+            response = http.post(f"/cases/{case.id}/edit/", {**base, name: value})
+            assert response.status_code == 302, (name, value)
+            case.refresh_from_db()
+            assert getattr(case, name) == value

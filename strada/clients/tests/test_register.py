@@ -112,3 +112,23 @@ def test_it_needs_every_word_of_the_query_to_match(network):
     assert search_clients(network.anna, "maria").count() == 2
     assert search_clients(network.anna, "maria ionescu").count() == 1
     assert search_clients(network.anna, "popescu ionescu").count() == 0
+
+
+def test_it_round_trips_every_code_of_the_client_lists_through_the_form(network, login):
+    from strada.clients import codes
+
+    http = login(network.anna)
+    client = register(network.anna, first_name="Ana")
+    lists = {
+        "gender": codes.Gender,
+        "marital_status": codes.MaritalStatus,
+        "highest_level_of_education": codes.HighestLevelOfEducation,
+        "age_band": codes.AgeBand,
+    }
+    for name, choices in lists.items():
+        for value in choices.values:
+            data = {"first_name": "Ana", "gender": "Feminine", name: value}
+            response = http.post(f"/clients/{client.id}/edit/", data)
+            assert response.status_code == 302, (name, value)
+            client.refresh_from_db()
+            assert getattr(client, name) == value
