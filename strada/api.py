@@ -33,8 +33,14 @@ The case register of the network, for the tools of member organisations.
 `Authorization: Bearer strada_pat_...`; or, from Strada's own pages, the signed-in session with
 its CSRF token in the `X-CSRFToken` header.
 
-**Access** is the same as in the pages: a caller sees the clients of their own organisation only,
-and identities (names, contact details) only in a case role; every read of an identity is audited.
+**What is here**: `/clients` (the common client registration, with consents), `/cases` (the
+case record under a client: route events, perpetrator roles, services, legal steps, compensation,
+the support plan and notes) and `/directory` (the network's contact directory). Codes are the
+value names of the Human Trafficking Case Data Standard 2.0.
+
+**Access** is the same as in the pages: a caller sees the records of their own organisation only,
+identities (names, contact details), case notes and plan objectives only in a case role; every
+read of an identity or a note is audited. Data managers get the coded fields.
 
 **Errors** are JSON with a `detail`: 401 not authenticated, 403 not allowed for your role, 404 not
 found (also for records of other organisations), 422 invalid input with the field of each problem.
