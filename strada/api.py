@@ -22,6 +22,7 @@ from strada.accounts.api_auth import SessionAuth, TokenAuth, requires_api
 from strada.cases.api import router as cases_router
 from strada.clients.api import router as clients_router
 from strada.directory.api import router as directory_router
+from strada.stats.api import router as stats_router
 from strada.orgs.policy import public
 
 __all__ = ["api", "requires_api"]
@@ -64,6 +65,7 @@ api = NinjaAPI(
 api.add_router("/clients", clients_router, tags=["clients"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/directory", directory_router, tags=["directory"])
+api.add_router("/figures", stats_router, tags=["figures"])
 
 
 def _detail(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

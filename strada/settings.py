@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "strada.cases",
     "strada.directory",
     "strada.sharing",
+    "strada.stats",
     "strada.demo",
     "strada.web",
     "django.contrib.admin",

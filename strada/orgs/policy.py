@@ -43,6 +43,15 @@ POLICY: dict[str, frozenset[str]] = {
     "records.import": frozenset({Role.DATA_MANAGER}),
     "records.export": frozenset({Role.DATA_MANAGER, Role.SUPERVISOR}),
     "records.export_identities": frozenset({Role.SUPERVISOR}),
+    # National facts and figures (the statistics plane).
+    "stats.catalogue.view": ALL_ROLES - {Role.PARTNER},
+    "stats.catalogue.manage": frozenset({Role.NETWORK_ADMIN}),
+    "stats.rounds.manage": frozenset({Role.NETWORK_ADMIN}),
+    "stats.submission.prepare": frozenset({Role.DATA_MANAGER}),
+    "stats.submission.view_own": frozenset({Role.DATA_MANAGER, Role.SUPERVISOR, Role.ORG_ADMIN}),
+    "stats.submission.review": frozenset({Role.ANALYST, Role.NETWORK_ADMIN}),
+    "stats.network.view": ALL_ROLES - {Role.PARTNER},
+    "stats.context.manage": frozenset({Role.ANALYST}),
     # The contact directory: everyone reads it; the secretariat and organisation admins keep it.
     "directory.view": ALL_ROLES,
     "directory.manage": frozenset({Role.NETWORK_ADMIN, Role.ANALYST, Role.ORG_ADMIN}),
