@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_countries",
     "django_tasks",
     "django_tasks_db",
 ]

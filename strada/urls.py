@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("strada.cases.urls")),
     path("directory/", include("strada.directory.urls")),
     path("records/", include("strada.sharing.urls")),
+    path("figures/network/", include("strada.stats.network_urls")),
     path("figures/", include("strada.stats.urls")),
     path("org/", include("strada.orgs.urls")),
     path("settings/", include("strada.accounts.urls")),

@@ -37,6 +37,7 @@ from strada.demo.cases import Providers, add_cases, clients_without_cases
 from strada.demo.network import NETWORK, DemoOrg, Network, allocate
 from strada.demo.people import Person, faker_for, people
 from strada.directory.demo import build_directory
+from strada.stats.demo import build_rounds
 from strada.orgs.actions import do_create_organisation, do_create_user
 from strada.orgs.models import Organisation
 from strada.orgs.policy import can
@@ -58,6 +59,7 @@ class Summary:
     clients_total: dict[str, int] = field(default_factory=dict)
     consents_withdrawn: int = 0
     directory_entries_added: int = 0
+    rounds: dict[str, int] = field(default_factory=dict)
     cases_added: dict[str, int] = field(default_factory=dict)
     case_rows: Counter[str] = field(default_factory=Counter)  # closed, events, services, notes…
     seconds: float = 0.0
@@ -274,5 +276,7 @@ def build(
             providers=providers,
             summary=summary,
         )
+    # Reporting rounds of the last three years, with submissions in every state.
+    summary.rounds = build_rounds(today, seed)
     summary.seconds = time.monotonic() - started
     return summary

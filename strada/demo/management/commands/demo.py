@@ -127,6 +127,14 @@ class Command(BaseCommand):
                 _("Directory: %(count)d fictional entries added.")
                 % {"count": summary.directory_entries_added}
             )
+        if summary.rounds.get("rounds_opened") or summary.rounds.get("submissions_created"):
+            write(
+                _("Reporting rounds: %(rounds)d opened, %(submissions)d national submissions made.")
+                % {
+                    "rounds": summary.rounds.get("rounds_opened", 0),
+                    "submissions": summary.rounds.get("submissions_created", 0),
+                }
+            )
         if summary.consents_withdrawn:
             write(
                 _("Consents withdrawn (as some clients do): %(count)d.")

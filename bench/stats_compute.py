@@ -1,0 +1,272 @@
+"""Benchmark: one member's computed figures for a reporting round, from ~100k cases.
+
+A population of clients with demo case histories (``strada.demo``: routes, services, legal steps,
+compensation; written with the batch actions, so with real ciphertexts and audit events) is built
+for one organisation, then ``stats.compute.compute_figures`` computes the figures of last year's
+round. The floor is the same figures computed by hand-written SQL (one statement per figure family,
+the counting done by the database, the results summed the same way), run in the same process on the
+same database. Target: under 2 s, and within 3x of the floor.
+
+Run it alone with ``python -m bench.stats_compute [--clients 100000] [--runs 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+MAX_SECONDS = 2.0
+MAX_RATIO = 3.0
+
+# {consent} and {c0}/{c1}/{form} are filled in per database; %(name)s are parameters.
+CONSENT = (
+    "EXISTS (SELECT 1 FROM clients_consent k WHERE k.client_id = {alias}.id "
+    "AND k.purpose = 'statistics' AND k.given_on <= %(end)s "
+    "AND (k.withdrawn_on IS NULL OR k.withdrawn_on >= %(start)s))"
+)
+SEX = (
+    "CASE WHEN p.gender IN ('Feminine', 'TransgenderFeminine') THEN 'female' "
+    "WHEN p.gender IN ('Masculine', 'TransgenderMasculine') THEN 'male' ELSE 'other_unknown' END"
+)
+BAND = (
+    "CASE WHEN p.birth_year IS NOT NULL THEN CASE "
+    "WHEN p.birth_year >= %(year)s - 8 THEN '0-8' WHEN p.birth_year >= %(year)s - 17 THEN '9-17' "
+    "WHEN p.birth_year >= %(year)s - 20 THEN '18-20' WHEN p.birth_year >= %(year)s - 23 THEN '21-23' "
+    "WHEN p.birth_year >= %(year)s - 26 THEN '24-26' WHEN p.birth_year >= %(year)s - 29 THEN '27-29' "
+    "WHEN p.birth_year >= %(year)s - 38 THEN '30-38' WHEN p.birth_year >= %(year)s - 47 THEN '39-47' "
+    "ELSE '48+' END WHEN p.age_band = '' THEN 'unknown' ELSE p.age_band END"
+)
+STATUSES = "('PossibleVictimOfTrafficking', 'ActualVictimOfTrafficking')"
+VICTIMS = (
+    "FROM cases_case c JOIN clients_client p ON p.id = c.client_id "
+    "WHERE c.organisation_id = %(org)s AND c.trafficking_status IN " + STATUSES + " "
+    "AND COALESCE(c.identification_date, c.opened_on) BETWEEN %(start)s AND %(end)s "
+    "AND {consent_p} AND NOT EXISTS (SELECT 1 FROM cases_case l WHERE l.client_id = c.client_id "
+    "AND l.number > c.number AND l.trafficking_status IN " + STATUSES + " "
+    "AND COALESCE(l.identification_date, l.opened_on) BETWEEN %(start)s AND %(end)s)"
+)
+PARTS = (
+    "JOIN cases_case c ON c.id = x.case_id JOIN clients_client p ON p.id = c.client_id "
+    "WHERE c.organisation_id = %(org)s AND {consent_p}"
+)
+OPEN_CASE = (
+    "EXISTS (SELECT 1 FROM cases_case c WHERE c.client_id = p.id AND c.opened_on <= %(end)s "
+    "AND (c.closed_on IS NULL OR c.closed_on >= %(start)s))"
+)
+QUERIES = {
+    "victims by person": "SELECT c.trafficking_status, c.identification_actor, " + SEX + ", "
+    + BAND + ", {c0}, {c1}, {form}, COUNT(*) " + VICTIMS + " GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    "victims by place": "SELECT " + SEX + ", {c0}, (SELECT e.country FROM cases_traffickingevent e "
+    "WHERE e.case_id = c.id AND e.type = 'Exploitation' ORDER BY e.sequence, e.date LIMIT 1), "
+    "COUNT(*) " + VICTIMS + " GROUP BY 1, 2, 3",
+    "re-trafficked": "SELECT " + SEX + ", COUNT(*) " + VICTIMS + " AND EXISTS (SELECT 1 FROM "
+    "cases_case e WHERE e.client_id = c.client_id AND e.opened_on < c.opened_on) GROUP BY 1",
+    "clients assisted": "SELECT " + SEX + ", " + BAND + ", CASE WHEN p.registered_on >= %(start)s "
+    "THEN 'new' ELSE 'continuing' END, COUNT(*) FROM clients_client p "
+    "WHERE p.organisation_id = %(org)s AND {consent_p} AND " + OPEN_CASE + " GROUP BY 1, 2, 3",
+    "services by type": "SELECT x.type, COUNT(*), COUNT(DISTINCT c.client_id) "
+    "FROM cases_service x " + PARTS + " AND x.start_date BETWEEN %(start)s AND %(end)s GROUP BY 1",
+    "service clients": "SELECT " + SEX + ", COUNT(*) FROM clients_client p WHERE "
+    "p.organisation_id = %(org)s AND {consent_p} AND EXISTS (SELECT 1 FROM cases_service x "
+    "JOIN cases_case c ON c.id = x.case_id WHERE c.client_id = p.id "
+    "AND x.start_date BETWEEN %(start)s AND %(end)s) GROUP BY 1",
+    "first services": "SELECT MIN(x.start_date), p.registered_on, p.gender FROM clients_client p "
+    "JOIN cases_case c ON c.client_id = p.id JOIN cases_service x ON x.case_id = c.id "
+    "WHERE p.organisation_id = %(org)s AND {consent_p} GROUP BY p.id, p.registered_on, p.gender "
+    "HAVING MIN(x.start_date) BETWEEN %(start)s AND %(end)s",
+    "legal events": "SELECT x.step, x.outcome, " + SEX + ", COUNT(*) "
+    "FROM cases_legalproceeding x " + PARTS + " AND x.step IN ('ReflectionPeriod', "
+    "'ResidencePermit', 'Verdict') AND (CASE WHEN x.step = 'Verdict' THEN "
+    "COALESCE(x.end_date, x.start_date) ELSE x.start_date END) BETWEEN %(start)s AND %(end)s "
+    "GROUP BY 1, 2, 3",
+    "legal cases": "SELECT x.step, " + SEX + ", COUNT(DISTINCT x.case_id) "
+    "FROM cases_legalproceeding x " + PARTS + " AND x.step IN ('Complaint', 'Investigation', "
+    "'Prosecution') AND x.start_date BETWEEN %(start)s AND %(end)s GROUP BY 1, 2",
+    "compensation": "SELECT x.route, x.currency, "
+    + ", ".join(
+        f"SUM(CASE WHEN x.{kind}_on BETWEEN %(start)s AND %(end)s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN x.{kind}_on BETWEEN %(start)s AND %(end)s THEN x.{kind}_amount END)"
+        for kind in ("claimed", "awarded", "paid")
+    )
+    + " FROM cases_compensation x " + PARTS + " AND (x.claimed_on BETWEEN %(start)s AND %(end)s "
+    "OR x.awarded_on BETWEEN %(start)s AND %(end)s OR x.paid_on BETWEEN %(start)s AND %(end)s) "
+    "GROUP BY 1, 2",
+    "record in period": "SELECT SUM(CASE WHEN {consent_p} THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN {consent_p} THEN 0 ELSE 1 END) FROM clients_client p "
+    "WHERE p.organisation_id = %(org)s AND (p.registered_on BETWEEN %(start)s AND %(end)s OR "
+    + OPEN_CASE + " OR EXISTS (SELECT 1 FROM cases_case c WHERE c.client_id = p.id "
+    "AND c.identification_date BETWEEN %(start)s AND %(end)s) "
+    "OR EXISTS (SELECT 1 FROM cases_service x JOIN cases_case c ON c.id = x.case_id "
+    "WHERE c.client_id = p.id AND x.start_date BETWEEN %(start)s AND %(end)s) "
+    "OR EXISTS (SELECT 1 FROM cases_legalproceeding x JOIN cases_case c ON c.id = x.case_id "
+    "WHERE c.client_id = p.id AND (x.start_date BETWEEN %(start)s AND %(end)s "
+    "OR x.end_date BETWEEN %(start)s AND %(end)s)) "
+    "OR EXISTS (SELECT 1 FROM cases_compensation x JOIN cases_case c ON c.id = x.case_id "
+    "WHERE c.client_id = p.id AND (x.claimed_on BETWEEN %(start)s AND %(end)s "
+    "OR x.awarded_on BETWEEN %(start)s AND %(end)s OR x.paid_on BETWEEN %(start)s AND %(end)s)))",
+}  # fmt: skip
+
+
+def floor_queries(vendor: str) -> dict[str, str]:
+    if vendor == "sqlite":
+        json = {
+            "c0": "json_extract(p.citizenship, '$[0]')",
+            "c1": "json_extract(p.citizenship, '$[1]')",
+            "form": "json_extract(c.type_of_exploitation, '$[0]')",
+        }
+    else:
+        json = {
+            "c0": "(p.citizenship ->> 0)",
+            "c1": "(p.citizenship ->> 1)",
+            "form": "(c.type_of_exploitation ->> 0)",
+        }
+    consent = CONSENT.format(alias="p")
+    return {name: sql.format(consent_p=consent, **json) for name, sql in QUERIES.items()}
+
+
+def floor(vendor: str, params: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """Run the hand-written statements; their rows (summing them into cells is the same cheap
+    Python as compute's and is left out of the floor)."""
+    from django.db import connection
+
+    rows = {}
+    with connection.cursor() as cursor:
+        for name, sql in floor_queries(vendor).items():
+            cursor.execute(sql, params)
+            rows[name] = cursor.fetchall()
+    return rows
+
+
+def _median_seconds(runs: int, work: Any) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def stats_compute(bench: Any, size: int, runs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.client_page import _build_background
+    from bench.out import say
+    from strada.cases.models import Case
+    from strada.orgs.actions import do_create_user
+    from strada.stats.compute import compute_figures
+    from strada.stats.models import ReportingRound
+
+    supervisor = do_create_user(
+        None, organisation=bench.org, username="supervisor", role="supervisor", password=None
+    )
+    t0 = time.perf_counter()
+    _build_background(bench, supervisor, size)
+    cases = Case.objects.filter(organisation=bench.org).count()
+    say(f"  built {size:,} clients, {cases:,} cases in {time.perf_counter() - t0:.0f} s")
+    year = timezone.localdate().year - 1
+    reporting_round = ReportingRound(
+        year=year, opens_on=timezone.localdate(), deadline=timezone.localdate()
+    )
+    start, end = reporting_round.period
+    org_id: Any = bench.org.id.hex if connection.vendor == "sqlite" else bench.org.id
+    params = {"org": org_id, "start": start.isoformat(), "end": end.isoformat(), "year": year}
+    if connection.vendor != "sqlite":
+        params.update(start=start, end=end)
+
+    figures = compute_figures(bench.org, reporting_round)  # warm-up, and the check below
+    rows = floor(connection.vendor, params)
+    victims = sum(r[-1] for r in rows["victims by person"])
+    assert figures.values[("VICTIMS_REGISTERED", "")] == victims, "floor and compute disagree"
+    included, excluded = rows["record in period"][0]
+    assert (figures.included_clients, figures.excluded_without_consent) == (included, excluded)
+
+    real = _median_seconds(runs, lambda: compute_figures(bench.org, reporting_round))
+    bare = _median_seconds(runs, lambda: floor(connection.vendor, params))
+    say(
+        f"  compute_figures {real * 1000:.0f} ms, hand-written SQL {bare * 1000:.0f} ms, "
+        f"ratio {real / bare:.2f} ({len(figures.values):,} figures, {victims:,} victims, "
+        f"{included:,} clients included, {excluded:,} left out)"
+    )
+    return {
+        "name": "stats_compute",
+        "size": size,
+        "cases": cases,
+        "year": year,
+        "figures": len(figures.values),
+        "compute_s": real,
+        "floor_s": bare,
+        "ratio": real / bare,
+    }
+
+
+def report(result: dict[str, Any]) -> tuple[list[str], list[str]]:
+    ok_time = result["compute_s"] < MAX_SECONDS
+    ok_ratio = result["ratio"] <= MAX_RATIO
+    lines = [
+        "",
+        f"one member's computed figures for round {result['year']} ({result['size']:,} clients, "
+        f"{result['cases']:,} cases, {result['figures']:,} figures; medians)",
+        f"  compute_figures {result['compute_s'] * 1000:,.0f} ms (target < {MAX_SECONDS:.0f} s: "
+        f"{'met' if ok_time else 'MISSED'}); hand-written SQL {result['floor_s'] * 1000:,.0f} ms; "
+        f"ratio {result['ratio']:.2f} (target <= {MAX_RATIO:.0f}: {'met' if ok_ratio else 'MISSED'})",
+    ]
+    missed = []
+    if not ok_time:
+        missed.append(f"stats compute: {result['compute_s']:.2f} s")
+    if not ok_ratio:
+        missed.append(f"stats compute: ratio {result['ratio']:.2f}")
+    return lines, missed
+
+
+def section(database_url: str = "", quick: bool = False, runs: int = 5) -> list[str]:
+    """Run this benchmark in its own process on a fresh Strada; its lines for the report."""
+    import subprocess
+    import sys
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="strada-bench-out-") as tmp:
+        out = Path(tmp) / "result.json"
+        command = [sys.executable, "-m", "bench.stats_compute", "--out", str(out)]
+        command += ["--clients", "2000" if quick else "100000", "--runs", str(runs)]
+        if database_url:
+            command += ["--database-url", database_url]
+        subprocess.run(command, cwd=root, check=True)
+        lines, missed = report(json.loads(out.read_text(encoding="utf-8")))
+    return lines + [f"  missed: {m}" for m in missed]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.stats_compute", description=__doc__)
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="computations timed (median)")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--out", help="write the result as JSON to this file")
+    args = parser.parse_args()
+
+    from bench import env
+
+    bench = env.start(args.database_url)
+    try:
+        from django.db import connection
+
+        from bench.out import say
+
+        say(f"[stats] one member's figures at {args.clients:,} clients")
+        result = stats_compute(bench, args.clients, args.runs)
+        result["database"] = connection.vendor
+        lines, missed = report(result)
+        say("\n".join(lines + [f"  missed: {m}" for m in missed]))
+        if args.out:
+            Path(args.out).write_text(json.dumps(result, indent=1), encoding="utf-8")
+    finally:
+        bench.close()
+
+
+if __name__ == "__main__":
+    main()
