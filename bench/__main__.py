@@ -160,7 +160,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--sizes", help="clients for the list benchmark, e.g. 10000,100000")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server to run on")
-    parser.add_argument("--only", default="single,batched,listing,htcds,client_page,stats_compute,stats_network")
+    parser.add_argument(
+        "--only", default="single,batched,listing,htcds,client_page,stats_compute,stats_network"
+    )
     parser.add_argument("--rows", type=int, help="rows of the HTCDS import benchmark")
     parser.add_argument("--runs", type=int, help="requests per page (median)")
     parser.add_argument("--json", help="also write the results to this file")

@@ -37,10 +37,10 @@ from strada.demo.cases import Providers, add_cases, clients_without_cases
 from strada.demo.network import NETWORK, DemoOrg, Network, allocate
 from strada.demo.people import Person, faker_for, people
 from strada.directory.demo import build_directory
-from strada.stats.demo import build_rounds
 from strada.orgs.actions import do_create_organisation, do_create_user
 from strada.orgs.models import Organisation
 from strada.orgs.policy import can
+from strada.stats.demo import build_rounds
 
 BATCH_SIZE = 200
 
