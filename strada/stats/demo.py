@@ -15,6 +15,7 @@ import random
 from collections import Counter
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from strada.accounts.models import User
 from strada.orgs.models import CASE_ORG_KINDS, Organisation, OrgKind, Role
@@ -89,6 +90,15 @@ def _fill(data_manager: User, submission: Submission, rng: random.Random) -> Non
     actions.do_set_narrative(data_manager, submission, rng.choice(NARRATIVES))
 
 
+def _date_back(submission: Submission, reporting_round: ReportingRound, rng: random.Random) -> None:
+    """Demo data only: the rounds lie in the past, so the submission is dated as if it had been
+    sent then — most before the deadline, some a few weeks late — for the timeliness view."""
+    days_before = rng.choice([-20, -10, 1, 5, 10, 15, 20, 30, 40])
+    when = reporting_round.deadline - dt.timedelta(days=days_before)
+    sent = dt.datetime.combine(min(when, timezone.localdate()), dt.time(11), tzinfo=dt.UTC)
+    Submission.objects.filter(id=submission.id).update(submitted_at=sent)
+
+
 def _drive(
     target: str,
     organisation: Organisation,
@@ -106,6 +116,7 @@ def _drive(
         actions.do_submit(data_manager, submission)
     except ValidationError:
         return SubmissionStatus.DRAFT  # the demo records broke a rule: left for a person to fix
+    _date_back(submission, reporting_round, rng)
     if target == SubmissionStatus.RETURNED:
         actions.do_return(
             reviewer, submission, "Please explain the drop in identified victims in the narrative."
