@@ -22,8 +22,8 @@ from strada.accounts.api_auth import SessionAuth, TokenAuth, requires_api
 from strada.cases.api import router as cases_router
 from strada.clients.api import router as clients_router
 from strada.directory.api import router as directory_router
-from strada.stats.api import router as stats_router
 from strada.orgs.policy import public
+from strada.stats.api import router as stats_router
 
 __all__ = ["api", "requires_api"]
 

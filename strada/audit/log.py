@@ -10,15 +10,17 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from strada.audit.models import AuditEvent, ChainHead
+from strada.lib.bulk import add_to_counter, insert_rows, update_row
 
 GENESIS = "0" * 64
 
@@ -47,69 +49,92 @@ class Entry:
     reason: str = ""
 
 
-def _payload(event: AuditEvent) -> bytes:
-    data = {
-        "id": str(event.id),
-        "at": event.at.isoformat(),
-        "action": event.action,
-        "actor_id": str(event.actor_id or ""),
-        "actor_username": event.actor_username,
-        "actor_org_id": str(event.actor_org_id or ""),
-        "org_id": str(event.org_id or ""),
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "fields": list(event.fields),
-        "reason": event.reason,
-        "ip": event.ip,
-        "via": event.via,
-        "prev_hash": event.prev_hash,
+def _payload_of(data: Mapping[str, Any]) -> bytes:
+    """The hashed form of an event, from its attribute values (an instance's or a new row's)."""
+    payload = {
+        "id": str(data["id"]),
+        "at": data["at"].isoformat(),
+        "action": data["action"],
+        "actor_id": str(data["actor_id"] or ""),
+        "actor_username": data["actor_username"],
+        "actor_org_id": str(data["actor_org_id"] or ""),
+        "org_id": str(data["org_id"] or ""),
+        "object_type": data["object_type"],
+        "object_id": data["object_id"],
+        "fields": list(data["fields"]),
+        "reason": data["reason"],
+        "ip": data["ip"],
+        "via": data["via"],
+        "prev_hash": data["prev_hash"],
     }
-    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _payload(event: AuditEvent) -> bytes:
+    return _payload_of(vars(event))
 
 
 def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_payload(event)).hexdigest()
 
 
-def _build(entry: Entry, at: datetime, context: Context) -> AuditEvent:
+def _build(entry: Entry, at: datetime, context: Context) -> dict[str, Any]:
     actor = entry.actor
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent(
-        at=at,
-        action=entry.action,
-        actor_id=actor.id if authenticated else None,
-        actor_username=actor.username if authenticated else "",
-        actor_org_id=actor.organisation_id if authenticated else None,
-        org_id=entry.org_id,
-        object_type=entry.object_type,
-        object_id=str(entry.object_id or ""),
-        fields=sorted(entry.fields),
-        reason=entry.reason[:200],
-        ip=context.ip,
-        via=context.via,
-    )
+    return {
+        "id": uuid.uuid4(),
+        "at": at,
+        "action": entry.action,
+        "actor_id": actor.id if authenticated else None,
+        "actor_username": actor.username if authenticated else "",
+        "actor_org_id": actor.organisation_id if authenticated else None,
+        "org_id": entry.org_id,
+        "object_type": entry.object_type,
+        "object_id": str(entry.object_id or ""),
+        "fields": sorted(entry.fields),
+        "reason": entry.reason[:200],
+        "ip": context.ip,
+        "via": context.via,
+    }
 
 
-def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
-    """Append events in order, in the caller's transaction."""
+@overload
+def record_many(entries: Iterable[Entry]) -> list[AuditEvent]: ...
+@overload
+def record_many(entries: Iterable[Entry], *, returning: Literal[True]) -> list[AuditEvent]: ...
+@overload
+def record_many(entries: Iterable[Entry], *, returning: Literal[False]) -> None: ...
+
+
+def record_many(entries: Iterable[Entry], *, returning: bool = True) -> list[AuditEvent] | None:
+    """Append events in order, in the caller's transaction; return them (with their ``seq``), or,
+    with ``returning=False`` (batches whose caller does not need them), write them only."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction of their act")
     context = current_context.get() or Context()
     at = timezone.now()
-    events = [_build(entry, at, context) for entry in entries]
-    if not events:
-        return []
-    head = ChainHead.objects.select_for_update().filter(id=1).first()
-    if head is None:  # the very first event of a database
-        head = ChainHead.objects.create(id=1, seq=0, hash=GENESIS)
-    previous = head.hash
-    for event in events:
-        event.prev_hash = previous
-        event.hash = compute_hash(event)
-        previous = event.hash
-    AuditEvent.objects.bulk_create(events)
-    ChainHead.objects.filter(id=1).update(hash=previous, seq=head.seq + len(events))
-    return events
+    rows = [_build(entry, at, context) for entry in entries]
+    if not rows:
+        return [] if returning else None
+    # Lock the chain head and count the new events in one statement (the very first event of a
+    # database creates the head); its hash is still the last event's.
+    _seq, previous = add_to_counter(
+        ChainHead, {"id": 1}, "seq", len(rows), defaults={"hash": GENESIS}, also=["hash"]
+    )
+    sha256 = hashlib.sha256
+    for row in rows:
+        row["prev_hash"] = previous
+        row["hash"] = previous = sha256(_payload_of(row)).hexdigest()
+    if returning:
+        events = [AuditEvent(**row) for row in rows]
+        numbers = dict(insert_rows(AuditEvent, events, returning=("hash", "seq")))
+        for event in events:
+            event.seq = numbers[event.hash]
+            event._state.adding = False
+    else:
+        insert_rows(AuditEvent, rows)
+    update_row(ChainHead, 1, {"hash": previous})
+    return events if returning else None
 
 
 def record(entry: Entry) -> AuditEvent:

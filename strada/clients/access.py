@@ -155,8 +155,9 @@ def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
     by_name: set[uuid.UUID] | None = None
     for group in groups:
         found = set(
-            tokens.filter(kind=SearchToken.Kind.NAME, token__in=group)
-            .values_list("client_id", flat=True)[:MAX_MATCHES]
+            tokens.filter(kind=SearchToken.Kind.NAME, token__in=group).values_list(
+                "client_id", flat=True
+            )[:MAX_MATCHES]
         )
         by_name = found if by_name is None else by_name & found
         if not by_name:

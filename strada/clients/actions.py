@@ -25,10 +25,12 @@ from strada.clients.identity import (
     client_key,
     new_wrapped_client_key,
     seal,
+    sealed_fields,
     search_tokens,
     unseal,
 )
 from strada.clients.models import COUNTRY_CODES, Client, Consent, SearchToken
+from strada.lib.bulk import add_to_counter, insert_rows
 from strada.orgs.models import Organisation, ReferenceCounter
 from strada.orgs.policy import can
 
@@ -72,12 +74,12 @@ def _require(actor: Any, action: str, org: Organisation) -> None:
 
 
 def _allocate_references(org: Organisation, year: int, count: int) -> list[str]:
-    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
-        organisation=org, year=year
+    """Reserve ``count`` reference numbers of the organisation's year: one statement, which creates
+    the year's counter if needed and holds its row lock until the transaction ends."""
+    (last,) = add_to_counter(
+        ReferenceCounter, {"organisation": org.id, "year": year}, "last_number", count
     )
-    first = counter.last_number + 1
-    counter.last_number += count
-    counter.save(update_fields=["last_number"])
+    first = last - count + 1
     return [f"{org.reference_prefix}-{year}-{n:05d}" for n in range(first, first + count)]
 
 
@@ -86,10 +88,13 @@ def _full_clean(client: Client) -> None:
     own check, which walks the choices of every country on each call (a quarter of the time of a
     batch registration); anything else gets that check and its usual error."""
     exclude = ["wrapped_key", "created_by", "organisation"]
-    country = client.mailing_country.code
+    country = client.__dict__.get("mailing_country")  # the code as set, without making a Country
+    if not (country == "" or country in COUNTRY_CODES):
+        country = client.mailing_country.code
     if not country or country in COUNTRY_CODES:
         exclude.append("mailing_country")
-    client.full_clean(exclude=exclude, validate_unique=False)
+    # The one constraint (organisation, reference) involves an excluded field: nothing to check.
+    client.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 def _derive_coded(identity: Identity, coded: dict[str, Any]) -> dict[str, Any]:
@@ -110,48 +115,65 @@ def _validate_consent(org: Organisation, consent: ConsentInput) -> None:
         raise ValidationError(_("A consent cannot be given in the future."))
 
 
-def _build_client(actor: Any, org: Organisation, registration: Registration, reference: str):
+@dataclass
+class _Built:
+    client: Client | dict[str, Any]  # an instance when validated here, else the row
+    tokens: list[dict[str, Any]]
+    consents: list[dict[str, Any]]
+    entry: Entry
+
+
+def _build_client(
+    actor: Any, org: Organisation, registration: Registration, reference: str, *, checked: bool
+) -> _Built:
     identity = registration.identity.with_transliteration(registration.coded.get("citizenship"))
-    client = Client(
-        id=uuid.uuid4(),
-        organisation=org,
-        reference=reference,
-        registered_on=registration.registered_on or timezone.localdate(),
-        created_by=actor,
+    client_id = uuid.uuid4()
+    key, wrapped_key = new_wrapped_client_key(org, client_id)
+    values: dict[str, Any] = {
+        "id": client_id,
+        "reference": reference,
+        "registered_on": registration.registered_on or timezone.localdate(),
+        "wrapped_key": wrapped_key,
+        "has_name": identity.has_name,
+        **sealed_fields(org.id, client_id, identity, key),
         **_derive_coded(identity, registration.coded),
-    )
-    key, client.wrapped_key = new_wrapped_client_key(org, client.id)
-    seal(client, identity, key)
-    _full_clean(client)
+    }
+    client: Client | dict[str, Any]
+    if checked:  # the row as it is written: no model instance to build
+        client = {**values, "organisation_id": org.id, "created_by_id": actor.id}
+    else:
+        client = Client(organisation=org, created_by=actor, **values)
+        _full_clean(client)
     tokens = [
-        SearchToken(client_id=client.id, organisation_id=org.id, kind=kind, token=token)
+        {"client_id": client_id, "organisation_id": org.id, "kind": kind, "token": token}
         for kind, token in search_tokens(org, identity)
     ]
     consents = []
     for item in registration.consents:
-        _validate_consent(org, item)
+        if not checked:
+            _validate_consent(org, item)
         consents.append(
-            Consent(
-                client=client,
-                purpose=item.purpose,
-                recipient=item.recipient,
-                given_on=item.given_on,
-                form=item.form,
-                wording_version=item.wording_version,
-                language=item.language,
-                recorded_by=actor,
-            )
+            {
+                "client_id": client_id,
+                "purpose": item.purpose,
+                "recipient_id": item.recipient.id if item.recipient is not None else None,
+                "given_on": item.given_on,
+                "form": item.form,
+                "wording_version": item.wording_version,
+                "language": item.language,
+                "recorded_by_id": actor.id,
+            }
         )
     entry = Entry(
         action="client.register",
         actor=actor,
         org_id=org.id,
         object_type="client",
-        object_id=client.id,
+        object_id=client_id,
         fields=identity.filled()
         + [k for k, v in registration.coded.items() if v not in ("", None, [])],
     )
-    return client, tokens, consents, entry
+    return _Built(client, tokens, consents, entry)
 
 
 def do_register_clients(actor: Any, registrations: Sequence[Registration]) -> list[Client]:
@@ -167,8 +189,32 @@ def register_batch(
     actor: Any, org: Organisation, registrations: Sequence[Registration], *, reason: str = ""
 ) -> list[Client]:
     """The writing part of ``do_register_clients``, for an action of another app that has checked
-    its own right and holds the transaction (the spreadsheet import, ``records.import``): the same
-    keys, reference codes, search tokens, consents and audit events; ``reason`` goes on the events."""
+    its own right and holds the transaction: the same validation, keys, reference codes, search
+    tokens, consents and audit events; ``reason`` goes on the events."""
+    built = _register(actor, org, registrations, reason=reason, checked=False)
+    clients = [item.client for item in built]
+    assert all(isinstance(client, Client) for client in clients)
+    return clients  # type: ignore[return-value]
+
+
+def register_checked_batch(
+    actor: Any, org: Organisation, registrations: Sequence[Registration], *, reason: str
+) -> list[uuid.UUID]:
+    """``register_batch`` for a caller that has run ``check_registration`` on these very
+    registrations (the spreadsheet import, after a dry run of the same file): they are not
+    validated again, and no model instances are built; returns the new clients' ids."""
+    built = _register(actor, org, registrations, reason=reason, checked=True)
+    return [item.entry.object_id for item in built]
+
+
+def _register(
+    actor: Any,
+    org: Organisation,
+    registrations: Sequence[Registration],
+    *,
+    reason: str,
+    checked: bool,
+) -> list[_Built]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("register_batch must run inside the caller's transaction")
     by_year: dict[int, list[int]] = {}
@@ -182,36 +228,39 @@ def register_batch(
         ):
             references[index] = reference
     built = [
-        _build_client(actor, org, registration, references[index])
+        _build_client(actor, org, registration, references[index], checked=checked)
         for index, registration in enumerate(registrations)
     ]
-    clients = [item[0] for item in built]
-    Client.objects.bulk_create(clients)
-    SearchToken.objects.bulk_create([t for item in built for t in item[1]])
-    Consent.objects.bulk_create([c for item in built for c in item[2]])
-    entries = [item[3] for item in built] + [
+    clients = [item.client for item in built]
+    insert_rows(Client, clients)
+    for client in clients:
+        if isinstance(client, Client):
+            client._state.adding = False  # saved, as bulk_create would mark them
+    insert_rows(SearchToken, [t for item in built for t in item.tokens])
+    insert_rows(Consent, [c for item in built for c in item.consents])
+    entries = [item.entry for item in built] + [
         Entry(
             action="consent.record",
             actor=actor,
             org_id=org.id,
             object_type="client",
-            object_id=consent.client_id,
-            fields=[consent.purpose],
+            object_id=consent["client_id"],
+            fields=[consent["purpose"]],
         )
         for item in built
-        for consent in item[2]
+        for consent in item.consents
     ]
     for entry in entries:
         entry.reason = reason
-    record_many(entries)
-    return clients
+    record_many(entries, returning=False)
+    return built
 
 
 def check_registration(org: Organisation, registration: Registration) -> None:
     """Raise the ValidationError that registering this would raise, without writing or encrypting
     anything (the dry run of an import). Errors are keyed by Client field names."""
     client = Client(
-        organisation=org,
+        organisation_id=org.id,
         reference="-",
         registered_on=registration.registered_on or timezone.localdate(),
         **_derive_coded(registration.identity, registration.coded),

@@ -109,15 +109,28 @@ def _encode(value: object) -> bytes:
     return str(value).encode("utf-8")
 
 
-def seal(client: Client, identity: Identity, key: bytes) -> None:
-    """Write the identity's fields onto the client as ciphertexts (empty fields become NULL)."""
+def sealed_fields(
+    org_id: object, client_id: object, identity: Identity, key: bytes
+) -> dict[str, bytes | None]:
+    """The identity's fields as the client row stores them: ``<field>_enc`` ciphertexts (NULL for
+    an empty field), each bound to its organisation, model, field and client."""
+    encrypt = crypto.encryptor(key)
+    # _field_aad(org, client, name), its fixed parts joined once.
+    prefix = crypto.associated_data("field", org_id, MODEL_LABEL, "")
+    suffix = crypto.associated_data("", client_id)
+    sealed: dict[str, bytes | None] = {}
     for name, value in identity.values().items():
         blob = None
         if value not in ("", None):
-            blob = crypto.encrypt(
-                key, _encode(value), _field_aad(client.organisation_id, client.id, name)
-            )
-        setattr(client, f"{name}_enc", blob)
+            blob = encrypt(_encode(value), prefix + name.encode("utf-8") + suffix)
+        sealed[f"{name}_enc"] = blob
+    return sealed
+
+
+def seal(client: Client, identity: Identity, key: bytes) -> None:
+    """Write the identity's fields onto the client as ciphertexts (empty fields become NULL)."""
+    for name, blob in sealed_fields(client.organisation_id, client.id, identity, key).items():
+        setattr(client, name, blob)
     client.has_name = identity.has_name
 
 
@@ -150,11 +163,11 @@ def search_tokens(org: Organisation, identity: Identity) -> list[tuple[str, str]
     """(kind, token) pairs for the blind index: every Latin form of every name word, and the
     normalised identity number, phone and e-mail."""
     key = search_key(org)
-    tokens: set[tuple[str, str]] = set()
+    forms: set[str] = set()  # the same form comes from several fields (a name and its Latin)
     for field in NAME_FIELDS:
         for word in names.words(getattr(identity, field)):
-            for form in names.search_forms(word):
-                tokens.add(("name", _name_token(key, form)))
+            forms |= names.search_forms(word)
+    tokens = {("name", _name_token(key, form)) for form in forms}
     for kind, text in (
         ("idnum", identity.identity_number),
         ("phone", identity.mobile_phone),

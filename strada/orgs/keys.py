@@ -24,6 +24,7 @@ class KeyMismatch(Exception):
 
 
 _cache: dict[UUID, bytes] = {}
+_search_cache: dict[UUID, bytes] = {}
 _lock = Lock()
 
 
@@ -62,13 +63,21 @@ def org_key(org: Organisation) -> bytes:
 
 
 def search_key(org: Organisation) -> bytes:
-    """The organisation's key for blind indexes (derived, never used to encrypt)."""
-    return crypto.derive_key(org_key(org), "strada blind index v1")
+    """The organisation's key for blind indexes (derived, never used to encrypt; cached per process
+    beside the organisation key it is derived from)."""
+    cached = _search_cache.get(org.id)
+    if cached is not None:
+        return cached
+    key = crypto.derive_key(org_key(org), "strada blind index v1")
+    with _lock:
+        _search_cache[org.id] = key
+    return key
 
 
 def forget_cached_keys() -> None:
     with _lock:
         _cache.clear()
+        _search_cache.clear()
 
 
 def verify_master_key() -> None:

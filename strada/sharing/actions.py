@@ -7,14 +7,21 @@ job id) and erased when the import ends or the job is discarded. Reports name ro
 codes, never an identifying value; the preview shows coded columns only.
 
 The import is all or nothing: the dry run must find no error, and the write is one transaction
-that builds clients with ``clients.actions.register_batch`` (the body of ``do_register_clients``:
-keys, encryption, search tokens, reference codes, audit) and cases with the validation and audit
-events of ``cases.actions`` (``case.open``, ``case.event.add``, …). Data managers may not
-``client.register`` or ``case.edit`` one by one; ``records.import`` is their right to do it in bulk.
+that builds clients with ``clients.actions.register_checked_batch`` (the body of ``do_register_clients``:
+keys, encryption, search tokens, reference codes, audit) and cases with the validation of
+``cases.actions``. Rows are validated once: by the dry run, whose file digest the write compares,
+or, for a file the dry run did not pass, by the write itself before anything is written. Audit: one
+``client.register`` event per client and one ``case.open`` event per case (reason ``import``), whose
+fields name the case fields and the parts written with it (``events``, ``perpetrators``, ``plan``),
+and one ``records.import`` event for the job. Data managers may not ``client.register`` or
+``case.edit`` one by one; ``records.import`` is their right to do it in bulk.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import threading
 import uuid
 from collections.abc import Iterator
@@ -28,8 +35,9 @@ from django.utils.translation import gettext as _
 
 from strada.audit.log import Entry, record, record_many
 from strada.cases.models import Case, PerpetratorRole, SupportPlan, TraffickingEvent
-from strada.clients.actions import Registration, check_registration, register_batch
+from strada.clients.actions import Registration, check_registration, register_checked_batch
 from strada.lib import crypto
+from strada.lib.bulk import insert_rows
 from strada.orgs.keys import org_key
 from strada.orgs.models import Organisation
 from strada.orgs.policy import can
@@ -133,9 +141,16 @@ class Walked:
 
 @dataclass
 class _ClientSeen:
-    signature: tuple[Any, ...]
+    first: htcds.RowInput | None  # the client's first row, until a repeat needs its signature
     row: int
     numbers: set[int]
+    signature: tuple[Any, ...] | None = None
+
+    def same_client(self, data_row: htcds.RowInput) -> bool:
+        if self.signature is None:
+            assert self.first is not None
+            self.signature, self.first = self.first.client_signature(), None
+        return self.signature == data_row.client_signature()
 
 
 class FileErrors(Exception):
@@ -159,6 +174,7 @@ def walk(data: bytes, fmt: str) -> Iterator[Walked]:
     if problems:
         raise FileErrors([(header_number, p) for p in problems])
     clients: dict[str, _ClientSeen] = {}
+    names = tuple(header)
     for number, cells in rows:
         if len(cells) > len(header):
             walked = Walked(
@@ -167,7 +183,7 @@ def walk(data: bytes, fmt: str) -> Iterator[Walked]:
             yield walked
             continue
         named = dict(zip(header, cells, strict=False))
-        data_row, row_problems = htcds.parse_row(named)
+        data_row, row_problems = htcds.parse_row(named, names)
         walked = Walked(number, named, data_row, row_problems)
         if data_row is not None:
             _tie(walked, data_row, clients)
@@ -178,12 +194,13 @@ def _tie(walked: Walked, data_row: htcds.RowInput, clients: dict[str, _ClientSee
     key = data_row.reference or f"#row{walked.row}"
     walked.client_key = key
     seen = clients.get(key)
-    signature = data_row.client_signature()
     if seen is None:
-        seen = clients[key] = _ClientSeen(signature, walked.row, set())
+        # A row without a reference is a client of its own: nothing to compare it with later.
+        first = data_row if data_row.reference else None
+        seen = clients[key] = _ClientSeen(first, walked.row, set())
     else:
         walked.new_client = False
-        if seen.signature != signature:
+        if not seen.same_client(data_row):
             walked.problems.append(
                 htcds.Problem(
                     "strada_Reference",
@@ -234,56 +251,77 @@ def _registration(data_row: htcds.RowInput) -> Registration:
 
 @dataclass
 class _CaseRows:
-    case: Case
-    events: list[TraffickingEvent]
-    perpetrator: PerpetratorRole | None
-    plan: SupportPlan | None
+    """A case and its parts, as rows for ``insert_rows`` (model instances when validated)."""
+
+    case: Any
+    events: list[Any]
+    perpetrator: Any | None
+    plan: Any | None
 
 
-def _build_case(org: Organisation, client_id: Any, walked: Walked) -> _CaseRows:
-    """The case rows of a walked row, validated as ``do_open_case`` and ``do_add_part`` do
-    (countries were checked against ISO 3166 by the reader, so Django's slow check is skipped)."""
+def _build_case(org: Organisation, client_id: Any, walked: Walked, *, validate: bool) -> _CaseRows:
+    """The case rows of a walked row. ``validate``: checked as ``do_open_case`` and ``do_add_part``
+    do (countries were checked against ISO 3166 by the reader, so Django's slow check is skipped);
+    without it, plain rows for a write whose rows the dry run has validated."""
     assert walked.data is not None
     assert walked.data.case is not None
     assert walked.case_number is not None
     given = walked.data.case
-    case = Case(
-        id=uuid.uuid4(),
-        client_id=client_id,
-        organisation_id=org.id,
-        number=walked.case_number,
-        owner=None,
+    case_id = uuid.uuid4()
+    case_values = {
+        "id": case_id,
+        "client_id": client_id,
+        "organisation_id": org.id,
+        "number": walked.case_number,
+        "owner_id": None,
         **given.values,
-    )
+    }
+    events: list[Any] = [{"id": uuid.uuid4(), "case_id": case_id, **v} for v in given.events]
+    perpetrator: Any = None
+    if given.perpetrator_roles:
+        perpetrator = {
+            "id": uuid.uuid4(),
+            "case_id": case_id,
+            "role_in_process": given.perpetrator_roles,
+        }
+    plan: Any = {"case_id": case_id, **given.plan} if given.plan else None
+    if not validate:
+        return _CaseRows(case_values, events, perpetrator, plan)
+    case = Case(**case_values)
     try:
-        case.full_clean(exclude=["client", "organisation", "owner"], validate_unique=False)
+        # The one constraint (client, number) involves an excluded field, as for the parts below.
+        case.full_clean(
+            exclude=["client", "organisation", "owner"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         raise _RowInvalid(_problems_of(error, _CASE_COLUMNS)) from error
-    events = []
-    for values in given.events:
-        event = TraffickingEvent(id=uuid.uuid4(), case=case, **values)
+    checked_events = []
+    for values in events:
+        event = TraffickingEvent(**values)
         prefix = "hte_" + values["type"]
         columns = {"city": prefix + "City", "date": prefix + "Date", "country": prefix + "Country"}
         try:
-            event.full_clean(exclude=["case", "country"], validate_unique=False)
+            event.full_clean(
+                exclude=["case", "country"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             raise _RowInvalid(_problems_of(error, columns)) from error
-        events.append(event)
-    perpetrator = None
-    if given.perpetrator_roles:
-        perpetrator = PerpetratorRole(
-            id=uuid.uuid4(), case=case, role_in_process=given.perpetrator_roles
-        )
+        checked_events.append(event)
+    if perpetrator is not None:
+        perpetrator = PerpetratorRole(**perpetrator)
         try:
-            perpetrator.full_clean(exclude=["case", "citizenship"], validate_unique=False)
+            perpetrator.full_clean(
+                exclude=["case", "citizenship"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             raise _RowInvalid(
                 _problems_of(error, {"role_in_process": "per_RoleInProcess"})
             ) from error
-    plan = None
-    if given.plan:
-        plan = SupportPlan(case=case, **given.plan)
-    return _CaseRows(case, events, perpetrator, plan)
+    if plan is not None:
+        plan = SupportPlan(**plan)
+    return _CaseRows(case, checked_events, perpetrator, plan)
 
 
 class _RowInvalid(Exception):
@@ -304,7 +342,7 @@ def _check_walked(org: Organisation, walked: Walked) -> None:
             return
     if walked.data.case is not None:
         try:
-            _build_case(org, None, walked)
+            _build_case(org, None, walked, validate=True)
         except _RowInvalid as invalid:
             walked.problems += invalid.problems
 
@@ -348,6 +386,7 @@ def check_job(job_id: Any) -> ImportJob:
     errors: list[dict[str, Any]] = []
     error_count = rows = clients = cases = 0
     preview: list[list[str]] = []
+    data = b""
     try:
         data = _file(job)
         if job.format == CSV:  # cheap to count first; an XLSX is read once, its total unknown
@@ -393,6 +432,8 @@ def check_job(job_id: Any) -> ImportJob:
     job.error_count = error_count
     job.preview = preview
     job.status = Status.INVALID if error_count else Status.READY
+    # The write trusts this dry run (and skips validating the rows again) only for these very bytes.
+    job.checked_sha256 = "" if error_count else hashlib.sha256(data).hexdigest()
     if error_count:
         job.file_enc = None  # nothing will be imported from it: do not keep it
         job.finished_at = timezone.now()
@@ -420,7 +461,7 @@ def run_import(job_id: Any) -> ImportJob:
     job.status = Status.IMPORTING
     job.save(update_fields=["status"])
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _large_page_cache():
             counts = _write(job, actor)
             job.status = Status.DONE
             job.rows_imported, job.clients_count, job.cases_count = counts
@@ -441,6 +482,28 @@ def run_import(job_id: Any) -> ImportJob:
     return job
 
 
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def _large_page_cache() -> Iterator[None]:
+    """On SQLite, a page cache of 64 MiB for the import's one transaction (the default 2 MiB holds
+    a small part of the indexes a large import writes into), then the connection's own again.
+    A cache size changes memory use only: durability (WAL, synchronous=FULL) is untouched."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def _fail(job: ImportJob, message: str) -> ImportJob:
     job.refresh_from_db()
     job.status = Status.FAILED
@@ -452,13 +515,20 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 
 
 def _write(job: ImportJob, actor: Any) -> tuple[int, int, int]:
+    """Write every row of the job's file. The rows are validated once: by the dry run when the file
+    is the one it checked without error (same SHA-256), else here, row by row, before writing."""
     org = job.organisation
     client_ids: dict[str, Any] = {}
     pending: list[Walked] = []
     rows = clients = cases = 0
     try:
-        walked_rows = walk(_file(job), job.format)
-        for walked in walked_rows:
+        data = _file(job)
+        checked = bool(job.checked_sha256) and hmac.compare_digest(
+            job.checked_sha256, hashlib.sha256(data).hexdigest()
+        )
+        for walked in walk(data, job.format):
+            if not checked:
+                _check_walked(org, walked)
             if walked.problems:
                 raise _Abort
             pending.append(walked)
@@ -477,50 +547,44 @@ def _write(job: ImportJob, actor: Any) -> tuple[int, int, int]:
 def _flush(
     org: Organisation, actor: Any, chunk: list[Walked], client_ids: dict[str, Any]
 ) -> tuple[int, int]:
+    """Write a chunk of validated rows: clients through ``register_batch``, then the cases and
+    their parts, and one ``case.open`` event per case that names the parts written with it."""
     if not chunk:
         return 0, 0
     new = [walked for walked in chunk if walked.new_client]
     registrations = [_registration(walked.data) for walked in new if walked.data is not None]
-    created = register_batch(actor, org, registrations, reason="import")
-    for walked, client in zip(new, created, strict=True):
-        client_ids[walked.client_key] = client.id
+    created = register_checked_batch(actor, org, registrations, reason="import")
+    for walked, client_id in zip(new, created, strict=True):
+        client_ids[walked.client_key] = client_id
     built = [
-        _build_case(org, client_ids[walked.client_key], walked)
+        _build_case(org, client_ids[walked.client_key], walked, validate=False)
         for walked in chunk
         if walked.case_number is not None
     ]
-    Case.objects.bulk_create([b.case for b in built])
-    TraffickingEvent.objects.bulk_create([e for b in built for e in b.events])
-    PerpetratorRole.objects.bulk_create([b.perpetrator for b in built if b.perpetrator])
-    SupportPlan.objects.bulk_create([b.plan for b in built if b.plan])
+    insert_rows(Case, [b.case for b in built])
+    insert_rows(TraffickingEvent, [e for b in built for e in b.events])
+    insert_rows(PerpetratorRole, [b.perpetrator for b in built if b.perpetrator is not None])
+    insert_rows(SupportPlan, [b.plan for b in built if b.plan is not None])
     entries = []
     for b in built:
         case = b.case
-        filled = [k for k in ("number", *_CASE_COLUMNS) if getattr(case, k) not in ("", None, [])]
-        entries.append(_case_entry(actor, case, "case.open", filled))
-        entries += [
-            _case_entry(
-                actor, case, "case.event.add", ["type", "country", "city", "date", "sequence"]
+        filled = [k for k in ("number", *_CASE_COLUMNS) if case.get(k) not in ("", None, [])]
+        if b.events:
+            filled.append("events")
+        if b.perpetrator is not None:
+            filled.append("perpetrators")
+        if b.plan is not None:
+            filled.append("plan")
+        entries.append(
+            Entry(
+                action="case.open",
+                actor=actor,
+                org_id=org.id,
+                object_type="case",
+                object_id=case["id"],
+                fields=sorted(set(filled)),
+                reason="import",
             )
-            for _e in b.events
-        ]
-        if b.perpetrator:
-            entries.append(_case_entry(actor, case, "case.perpetrator.add", ["role_in_process"]))
-        if b.plan:
-            entries.append(
-                _case_entry(actor, case, "case.plan.edit", ["planned_end_date", "actual_end_date"])
-            )
-    record_many(entries)
+        )
+    record_many(entries, returning=False)
     return len(created), len(built)
-
-
-def _case_entry(actor: Any, case: Case, action: str, fields: list[str]) -> Entry:
-    return Entry(
-        action=action,
-        actor=actor,
-        org_id=case.organisation_id,
-        object_type="case",
-        object_id=case.id,
-        fields=sorted(set(fields)),
-        reason="import",
-    )

@@ -14,8 +14,9 @@ together inside a file; an import gives every client a new reference code of its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,6 +212,7 @@ HEADER: list[str] = [column.name for column in COLUMNS]
 REQUIRED_COLUMNS: list[str] = [column.name for column in COLUMNS if column.required]
 CODED_HEADER: list[str] = [column.name for column in COLUMNS if not column.identifying]
 
+_EMPTY: dict[str, Any] = {DATE: None, INT: None, TEXT: "", CODE: "", COUNTRY: "", LANGUAGE: ""}
 _INT = re.compile(r"^[0-9]{1,6}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -277,10 +279,19 @@ def _code_problem(column: Column, value: str) -> Problem:
     )
 
 
+# The allowed values of each code list, as sets (``TextChoices.values`` builds a list per call).
+_PARTS = tuple(dict.fromkeys(column.part for column in COLUMNS))
+_CODE_VALUES: dict[str, frozenset[str]] = {
+    column.name: frozenset(column.codes.values) for column in COLUMNS if column.codes is not None
+}
+
+
 def parse_cell(column: Column, raw: str) -> tuple[Any, Problem | None]:
     """The model value of one cell (its text as in the file), or a problem. A cell that starts
     with ``=`` is a formula and refused; a ``'`` put in front by an export is taken off. Identity
     values are never echoed in a problem."""
+    if not raw:  # most cells of a row: the empty value of the column's kind
+        return ([] if column.kind in (CODES, COUNTRIES) else _EMPTY[column.kind]), None
     if raw.startswith("="):
         return None, Problem(column.name, _("A formula is not allowed here; enter the value."))
     text = unescape_cell(raw)
@@ -297,7 +308,7 @@ def parse_cell(column: Column, raw: str) -> tuple[Any, Problem | None]:
                 item = item.upper()
                 if item not in COUNTRY_CODES:
                     return None, _code_problem(column, item)
-            elif column.codes is not None and item not in column.codes.values:
+            elif column.codes is not None and item not in _CODE_VALUES[column.name]:
                 return None, _code_problem(column, item)
             if item not in values:
                 values.append(item)
@@ -305,7 +316,7 @@ def parse_cell(column: Column, raw: str) -> tuple[Any, Problem | None]:
     if not text:
         return (None if kind in (DATE, INT) else ""), None
     if kind == CODE:
-        if column.codes is not None and text not in column.codes.values:
+        if column.codes is not None and text not in _CODE_VALUES[column.name]:
             return None, _code_problem(column, text)
         return text, None
     if kind == COUNTRY:
@@ -331,21 +342,65 @@ def parse_cell(column: Column, raw: str) -> tuple[Any, Problem | None]:
     raise AssertionError(kind)
 
 
-def parse_row(cells: Mapping[str, str]) -> tuple[RowInput | None, list[Problem]]:
-    """Read one row (column name → cell text). Columns absent from the file count as empty."""
-    problems: list[Problem] = []
-    values: dict[str, dict[str, Any]] = {}
-    filled_parts: set[str] = set()
+@dataclass(frozen=True)
+class _Layout:
+    """The columns of one file's header: those to read, and the values of those it lacks."""
+
+    present: tuple[Column, ...]
+    absent: dict[str, dict[str, Any]]  # part -> field -> the empty value (lists made per row)
+    absent_lists: tuple[tuple[str, str], ...]
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(header: tuple[str, ...] | None) -> _Layout | None:
+    names = set(header) if header is not None else {column.name for column in COLUMNS}
+    if any(column.required and column.name not in names for column in COLUMNS):
+        return None  # every row gets the "must have a value" problem: take the general path
+    absent: dict[str, dict[str, Any]] = {part: {} for part in _PARTS}
+    lists = []
     for column in COLUMNS:
-        value, problem = parse_cell(column, cells.get(column.name, ""))
-        if problem is not None:
-            problems.append(problem)
+        if column.name in names:
             continue
-        if column.required and value in ("", None):
-            problems.append(Problem(column.name, _("This column must have a value.")))
-        if value not in ("", None, []):
+        if column.kind in (CODES, COUNTRIES):
+            lists.append((column.part, column.field))
+        else:
+            absent[column.part][column.field] = _EMPTY[column.kind]
+    present = tuple(column for column in COLUMNS if column.name in names)
+    return _Layout(present, absent, tuple(lists))
+
+
+def parse_row(
+    cells: Mapping[str, str], header: Sequence[str] | None = None
+) -> tuple[RowInput | None, list[Problem]]:
+    """Read one row (column name → cell text). Columns absent from the file count as empty.
+    ``header``: the file's column names, if ``cells`` has no others (then only they are read)."""
+    problems: list[Problem] = []
+    layout = _layout(tuple(header) if header is not None else None)
+    if layout is None:
+        columns: Sequence[Column] = COLUMNS
+        values: dict[str, dict[str, Any]] = {part: {} for part in _PARTS}
+    else:
+        columns = layout.present
+        values = {part: dict(empty) for part, empty in layout.absent.items()}
+        for part, name in layout.absent_lists:
+            values[part][name] = []
+    filled_parts: set[str] = set()
+    get = cells.get
+    for column in columns:
+        raw = get(column.name, "")
+        if raw:
+            value, problem = parse_cell(column, raw)
+            if problem is not None:
+                problems.append(problem)
+                continue
+        else:  # what parse_cell gives for an empty cell, without the call
+            value = [] if column.kind in (CODES, COUNTRIES) else _EMPTY[column.kind]
+        if value in ("", None, []):
+            if column.required:
+                problems.append(Problem(column.name, _("This column must have a value.")))
+        else:
             filled_parts.add(column.part)
-        values.setdefault(column.part, {})[column.field] = value
+        values[column.part][column.field] = value
     if problems:
         return None, problems
     client = values[CLIENT]

@@ -58,6 +58,9 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)  # [{"row", "column", "message"}], capped
     preview = models.JSONField(default=list, blank=True)  # first rows, coded columns only
     message = models.CharField(max_length=500, blank=True)
+    # SHA-256 of the file a dry run passed without error: the write validates nothing again only
+    # when it reads these same bytes.
+    checked_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from strada.audit.log import verify
 from strada.audit.models import AuditEvent
 from strada.cases.models import Case, PerpetratorRole, SupportPlan, TraffickingEvent
 from strada.clients.access import read_identity, search_clients
 from strada.clients.models import Client
+from strada.lib import crypto
+from strada.orgs.keys import org_key
 from strada.sharing import actions
 from strada.sharing.models import ImportJob
 from strada.sharing.tests.helpers import BASE, check, csv_bytes, import_file
@@ -73,14 +76,29 @@ def test_it_imports_clients_with_encryption_search_tokens_cases_and_audit(networ
     assert str(SupportPlan.objects.get(case=cases[0]).planned_end_date) == "2026-12-31"
     events = AuditEvent.objects.filter(org_id=network.nl.id, actor_id=network.boris.id)
     actions_seen = list(events.values_list("action", flat=True))
-    assert actions_seen.count("client.register") == 2
-    assert actions_seen.count("case.open") == 2
-    assert actions_seen.count("case.event.add") == 2
-    assert "records.import" in actions_seen
-    assert "records.import.upload" in actions_seen
+    # One event per client and one per case (its parts named in it), then the job's own events.
+    assert sorted(actions_seen) == sorted(
+        ["client.register"] * 2 + ["case.open"] * 2 + ["records.import", "records.import.upload"]
+    )
     assert set(events.filter(action="client.register").values_list("reason", flat=True)) == {
         "import"
     }
+    assert set(events.filter(action="case.open").values_list("reason", flat=True)) == {"import"}
+    first = events.get(action="case.open", object_id=str(cases[0].id))
+    assert first.fields == sorted(
+        ["number", "opened_on", "trafficking_status", "type_of_exploitation",
+         "forced_labour_industry", "identification_actor", "events", "perpetrators", "plan"]
+    )  # fmt: skip
+    second = events.get(action="case.open", object_id=str(cases[1].id))
+    assert second.fields == sorted(
+        ["number", "opened_on", "trafficking_status", "type_of_exploitation",
+         "identification_actor"]
+    )  # fmt: skip
+    registered = events.get(action="client.register", object_id=str(olena.id))
+    assert {"first_name", "second_name", "birth_date", "gender", "citizenship"} <= set(
+        registered.fields
+    )
+    assert verify().ok
     for event in events:
         assert "Олена" not in str(event.fields) + event.reason
 
@@ -103,15 +121,57 @@ def test_it_rolls_everything_back_when_the_write_fails(network, monkeypatch):
     job = check(network.boris, csv_bytes([OLENA, {**OLENA, "strada_Reference": "OLD-2"}]))
     actions.do_start_import(network.boris, job)
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+    real_insert = actions.insert_rows
 
-    monkeypatch.setattr(actions.PerpetratorRole.objects, "bulk_create", broken)
+    def broken(model, rows, **kwargs):
+        if model is PerpetratorRole:  # after the clients, cases and events were written
+            raise RuntimeError("disk full")
+        return real_insert(model, rows, **kwargs)
+
+    monkeypatch.setattr(actions, "insert_rows", broken)
     job = actions.run_import(job.id)
     assert job.status == ImportJob.Status.FAILED
     assert "nothing was imported" in job.message
     assert not Client.objects.filter(organisation=network.nl).exists()
     assert not Case.objects.filter(organisation=network.nl).exists()
+
+
+def _queue_unchecked(user, data: bytes) -> ImportJob:
+    """A job marked for import without a dry run that passed it (as a bug or a tamperer would)."""
+    job = actions.do_upload(user, data)
+    ImportJob.objects.filter(id=job.id).update(
+        status=ImportJob.Status.IMPORT_QUEUED, started_by=user
+    )
+    return job
+
+
+def test_the_write_validates_a_file_no_dry_run_passed(network):
+    too_long = {**OLENA, "hte_RecruitmentCity": "x" * 150}  # the model allows 100 characters
+    job = actions.run_import(_queue_unchecked(network.boris, csv_bytes([too_long])).id)
+    assert job.status == ImportJob.Status.FAILED
+    assert "The file changed between the check and the import" in job.message
+    assert not Client.objects.filter(organisation=network.nl).exists()
+    assert not AuditEvent.objects.filter(action="client.register").exists()
+
+
+def test_the_write_validates_when_the_file_differs_from_the_checked_one(network):
+    job = check(network.boris, csv_bytes([OLENA]))
+    assert job.status == ImportJob.Status.READY
+    assert job.checked_sha256
+    actions.do_start_import(network.boris, job)
+    other = csv_bytes([{**OLENA, "prs_Birthdate": "", "strada_BirthYear": "1850"}])
+    job.file_enc = crypto.encrypt(org_key(network.nl), other, actions._aad(job))
+    job.save(update_fields=["file_enc"])
+    job = actions.run_import(job.id)
+    assert job.status == ImportJob.Status.FAILED
+    assert "The file changed between the check and the import" in job.message
+    assert not Client.objects.filter(organisation=network.nl).exists()
+
+
+def test_an_unchecked_valid_file_is_validated_and_imported(network):
+    job = actions.run_import(_queue_unchecked(network.boris, csv_bytes([OLENA])).id)
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert Client.objects.filter(organisation=network.nl).count() == 1
 
 
 def test_it_refuses_people_without_the_import_right(network):
