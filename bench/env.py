@@ -49,8 +49,10 @@ def _fresh_postgres(url: str) -> tuple[str, str, str]:
     return urlunsplit(parts._replace(path=f"/{name}")), url, name
 
 
-def start(database_url: str = "") -> Bench:
-    data_dir = Path(tempfile.mkdtemp(prefix="strada-bench-"))
+def start(database_url: str = "", data_dir: Path | None = None) -> Bench:
+    """``data_dir``: an empty directory to use (and keep: don't ``close()`` the bench) instead of
+    a temporary one."""
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="strada-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "strada.settings"
     os.environ["STRADA_DATA_DIR"] = str(data_dir)
     os.environ["STRADA_DEBUG"] = "0"  # DEBUG would keep every query in memory

@@ -150,7 +150,7 @@ def _median_seconds(runs: int, work: Any) -> float:
     return statistics.median(times)
 
 
-def stats_compute(bench: Any, size: int, runs: int) -> dict[str, Any]:
+def stats_compute(bench: Any, size: int, runs: int, reused: bool = False) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
@@ -161,13 +161,17 @@ def stats_compute(bench: Any, size: int, runs: int) -> dict[str, Any]:
     from strada.stats.compute import compute_figures
     from strada.stats.models import ReportingRound
 
-    supervisor = do_create_user(
-        None, organisation=bench.org, username="supervisor", role="supervisor", password=None
-    )
-    t0 = time.perf_counter()
-    _build_background(bench, supervisor, size)
-    cases = Case.objects.filter(organisation=bench.org).count()
-    say(f"  built {size:,} clients, {cases:,} cases in {time.perf_counter() - t0:.0f} s")
+    if reused:
+        cases = Case.objects.filter(organisation=bench.org).count()
+        say(f"  reused the built population: {cases:,} cases")
+    else:
+        supervisor = do_create_user(
+            None, organisation=bench.org, username="supervisor", role="supervisor", password=None
+        )
+        t0 = time.perf_counter()
+        _build_background(bench, supervisor, size)
+        cases = Case.objects.filter(organisation=bench.org).count()
+        say(f"  built {size:,} clients, {cases:,} cases in {time.perf_counter() - t0:.0f} s")
     year = timezone.localdate().year - 1
     reporting_round = ReportingRound(
         year=year, opens_on=timezone.localdate(), deadline=timezone.localdate()
@@ -247,25 +251,74 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="computations timed (median)")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--out", help="write the result as JSON to this file")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="SQLite only: build the population into this directory and keep it; when it already "
+        "holds a built one, reuse it (migrated first) instead of building again",
+    )
     args = parser.parse_args()
 
     from bench import env
 
-    bench = env.start(args.database_url)
+    reused = bool(args.data_dir and (args.data_dir / BUILT).exists())
+    bench = _kept(args.data_dir, reused) if args.data_dir else env.start(args.database_url)
     try:
         from django.db import connection
 
         from bench.out import say
 
         say(f"[stats] one member's figures at {args.clients:,} clients")
-        result = stats_compute(bench, args.clients, args.runs)
+        result = stats_compute(bench, args.clients, args.runs, reused)
+        if args.data_dir and not reused:
+            (args.data_dir / BUILT).write_text(str(args.clients), encoding="utf-8")
         result["database"] = connection.vendor
         lines, missed = report(result)
         say("\n".join(lines + [f"  missed: {m}" for m in missed]))
         if args.out:
             Path(args.out).write_text(json.dumps(result, indent=1), encoding="utf-8")
     finally:
-        bench.close()
+        if args.data_dir:
+            from django.db import connections
+
+            connections.close_all()
+        else:
+            bench.close()
+
+
+BUILT = "stats-bench-built"
+
+
+def _kept(data_dir: Path, reused: bool) -> Any:
+    """A Strada in a kept data directory (SQLite): a fresh one, or the one already built there."""
+    import os
+
+    from bench import env
+
+    if not reused:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if any(data_dir.iterdir()):
+            raise SystemExit(f"{data_dir} is neither empty nor a built population")
+        return env.start(data_dir=data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "strada.settings"
+    os.environ["STRADA_DATA_DIR"] = str(data_dir)
+    os.environ["STRADA_DEBUG"] = "0"
+    os.environ["STRADA_TESTING"] = "0"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from strada.orgs.models import Organisation
+
+    User = get_user_model()
+    call_command("migrate", verbosity=0, interactive=False)  # new indexes, if any
+    org = Organisation.objects.get(code="bench")
+    user = User.objects.get(username="caseworker")
+    return env.Bench(data_dir, connection.vendor, org, user)
 
 
 if __name__ == "__main__":

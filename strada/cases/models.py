@@ -233,7 +233,11 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["case", "start_date"]
-        indexes = [models.Index(fields=["case", "start_date"])]
+        # (start_date, case): the services of a period (statistics), without reading the table.
+        indexes = [
+            models.Index(fields=["case", "start_date"]),
+            models.Index(fields=["start_date", "case"]),
+        ]
 
     def __str__(self) -> str:
         return self.type
@@ -266,6 +270,7 @@ class LegalProceeding(models.Model):
 
     class Meta:
         ordering = ["case", "start_date"]
+        indexes = [models.Index(fields=["start_date"])]  # the steps of a period (statistics)
 
     def __str__(self) -> str:
         return self.step

@@ -186,6 +186,7 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["purpose", "-given_on"]
+        indexes = [models.Index(fields=["client", "purpose"])]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_on})"

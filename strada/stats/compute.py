@@ -124,15 +124,19 @@ class Computation:
 # Case, "case__client__" from a case part).
 
 
-def consented(prefix: str, start: dt.date, end: dt.date) -> Exists:
-    """The client's consent for statistics was active during the period."""
-    return Exists(
-        Consent.objects.filter(
-            client=OuterRef(f"{prefix}pk" if prefix else "pk"),
-            purpose=client_codes.ConsentPurpose.STATISTICS,
-            given_on__lte=end,
-        ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=start))
+def consented_ids(start: dt.date, end: dt.date) -> QuerySet[Consent, Any]:
+    """The ids of the clients whose consent for statistics was active during the period: one
+    uncorrelated subquery (``client__in=``), evaluated once by the database, not per row."""
+    return (
+        Consent.objects.filter(purpose=client_codes.ConsentPurpose.STATISTICS, given_on__lte=end)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=start))
+        .values("client_id")
     )
+
+
+def consented(prefix: str, start: dt.date, end: dt.date) -> Q:
+    """The client's consent for statistics was active during the period."""
+    return Q(**{f"{prefix}pk__in" if prefix else "pk__in": consented_ids(start, end)})
 
 
 def sex_sql(prefix: str) -> SqlCase:
@@ -230,10 +234,20 @@ class Context:
         )
 
     @cached_property
-    def victims_by_person(self) -> list[Row]:
-        """Rows of (victim_status, sex, age_band, age_group, citizenship_group, exploitation,
-        identification_actor) with their counts."""
-        query = (
+    def _victims(self) -> list[dict[str, Any]]:
+        """The combinations of every fact the victim figures need, with their counts: one query
+        for the three families (by person, by place, re-trafficked)."""
+        first_exploitation = (
+            TraffickingEvent.objects.filter(
+                case=OuterRef("pk"), type=codes.TraffickingEventType.EXPLOITATION
+            )
+            .order_by("sequence", "date")
+            .values("country")[:1]
+        )
+        earlier = Case.objects.filter(
+            client=OuterRef("client"), opened_on__lt=OuterRef("opened_on")
+        )
+        return list(
             self.victim_cases()
             .values(
                 "trafficking_status",
@@ -243,11 +257,19 @@ class Context:
                 c0=citizenship_sql("client__", 0),
                 c1=citizenship_sql("client__", 1),
                 form=KeyTextTransform("0", "type_of_exploitation"),
+                country=Subquery(first_exploitation),
+                again=Exists(earlier),
             )
             .annotate(n=Count("id"))
+            .order_by()
         )
+
+    @cached_property
+    def victims_by_person(self) -> list[Row]:
+        """Rows of (victim_status, sex, age_band, age_group, citizenship_group, exploitation,
+        identification_actor) with their counts."""
         rows = []
-        for r in query:
+        for r in self._victims:
             citizenships = [c for c in (r["c0"], r["c1"]) if c]
             status = r["trafficking_status"] == codes.TraffickingStatus.ACTUAL
             rows.append(
@@ -269,24 +291,8 @@ class Context:
     @cached_property
     def victims_by_place(self) -> list[Row]:
         """Rows of (sex, citizenship, exploitation_country, route, trafficking_type)."""
-        first_exploitation = (
-            TraffickingEvent.objects.filter(
-                case=OuterRef("pk"), type=codes.TraffickingEventType.EXPLOITATION
-            )
-            .order_by("sequence", "date")
-            .values("country")[:1]
-        )
-        query = (
-            self.victim_cases()
-            .values(
-                sex=sex_sql("client__"),
-                c0=citizenship_sql("client__", 0),
-                country=Subquery(first_exploitation),
-            )
-            .annotate(n=Count("id"))
-        )
         rows = []
-        for r in query:
+        for r in self._victims:
             citizenship, country = r["c0"] or None, r["country"] or None
             rows.append(
                 (
@@ -309,6 +315,22 @@ class Context:
             consented("", self.start, self.end)
         )
 
+    # Uncorrelated subqueries of client ids (``pk__in=``): each evaluated once, driven by dates.
+
+    def open_case_clients(self) -> QuerySet[Case, Any]:
+        """Clients with a case open at some time in the period."""
+        return (
+            Case.objects.filter(opened_on__lte=self.end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=self.start))
+            .values("client_id")
+        )
+
+    def service_clients(self) -> QuerySet[Service, Any]:
+        """Clients with a service started in the period (on any of their cases)."""
+        return Service.objects.filter(start_date__range=(self.start, self.end)).values(
+            "case__client_id"
+        )
+
     def services(self) -> QuerySet[Service]:
         return Service.objects.filter(
             case__organisation=self.organisation, start_date__range=(self.start, self.end)
@@ -317,55 +339,74 @@ class Context:
     def legal_steps(self, steps: list[str]) -> QuerySet[LegalProceeding]:
         """Legal steps of these kinds dated in the period: a verdict by its end date (else its
         start), any other step by its start."""
-        dated = SqlCase(
-            When(step=codes.LegalStep.VERDICT, then=Coalesce("end_date", "start_date")),
-            default=F("start_date"),
-        )
+        period = (self.start, self.end)
+        verdict = codes.LegalStep.VERDICT
+        # Written so that the database can drive the steps dated by their start from its index.
+        dated = Q(step__in=[s for s in steps if s != verdict], start_date__range=period)
+        if verdict in steps:
+            dated |= Q(step=verdict) & (
+                Q(end_date__range=period) | Q(end_date__isnull=True, start_date__range=period)
+            )
         return (
-            LegalProceeding.objects.filter(case__organisation=self.organisation, step__in=steps)
-            .annotate(dated=dated)
-            .filter(dated__range=(self.start, self.end))
+            LegalProceeding.objects.filter(case__organisation=self.organisation)
+            .filter(dated)
             .filter(consented("case__client__", self.start, self.end))
+        )
+
+    @cached_property
+    def _legal_rows(self) -> list[dict[str, Any]]:
+        """One query for both legal families: per step, outcome, sex and case, the steps dated in
+        the period (the rows are the steps' cases, not combinations, so distinct cases can be
+        counted from them)."""
+        steps = [*LEGAL_EVENTS.values(), *LEGAL_CASES.values()]
+        return list(
+            self.legal_steps(steps)
+            .values("step", "outcome", "case_id", sex=sex_sql("case__client__"))
+            .annotate(n=Count("id"))
+            .order_by()
         )
 
     @cached_property
     def legal_events(self) -> dict[str, list[Row]]:
         """Rows (legal_outcome, sex) of the steps counted one by one, by step."""
-        steps = [LEGAL_EVENTS[name] for name in LEGAL_EVENTS]
-        query = (
-            self.legal_steps(steps)
-            .values("step", "outcome", sex=sex_sql("case__client__"))
-            .annotate(n=Count("id"))
-        )
+        counts: dict[tuple[str, str, str], int] = defaultdict(int)
+        for r in self._legal_rows:
+            if r["step"] in LEGAL_EVENTS.values():
+                counts[(r["step"], r["outcome"], r["sex"])] += r["n"]
         rows: dict[str, list[Row]] = defaultdict(list)
-        for r in query:
-            rows[r["step"]].append(({"legal_outcome": r["outcome"], "sex": r["sex"]}, r["n"]))
+        for (step, outcome, sex), n in counts.items():
+            rows[step].append(({"legal_outcome": outcome, "sex": sex}, n))
         return rows
 
     @cached_property
     def legal_cases(self) -> dict[str, list[Row]]:
         """Rows (sex) of the distinct cases with a step of the kinds counted by case, by step."""
-        steps = [LEGAL_CASES[name] for name in LEGAL_CASES]
-        query = (
-            self.legal_steps(steps)
-            .values("step", sex=sex_sql("case__client__"))
-            .annotate(n=Count("case", distinct=True))
-        )
+        cases: dict[tuple[str, str], set[Any]] = defaultdict(set)
+        for r in self._legal_rows:
+            if r["step"] in LEGAL_CASES.values():
+                cases[(r["step"], r["sex"])].add(r["case_id"])
         rows: dict[str, list[Row]] = defaultdict(list)
-        for r in query:
-            rows[r["step"]].append(({"sex": r["sex"]}, r["n"]))
+        for (step, sex), ids in cases.items():
+            rows[step].append(({"sex": sex}, len(ids)))
         return rows
 
     @cached_property
     def first_services(self) -> list[tuple[str, int]]:
         """(sex, days from registration to the first service) of each client whose first service
         started in the period."""
+        # The earliest service lies in the period when one started in it and none before it.
+        earlier = Service.objects.filter(
+            case__client=OuterRef("case__client"), start_date__lt=self.start
+        )
         query = (
-            self.clients()
-            .values("id", "registered_on", "gender")  # group by these, not every column
-            .annotate(first=Min("cases__services__start_date"))
-            .filter(first__range=(self.start, self.end))
-            .values_list("first", "registered_on", "gender")
+            Service.objects.filter(start_date__range=(self.start, self.end))
+            .filter(case__client__organisation=self.organisation)
+            .filter(consented("case__client__", self.start, self.end))
+            .filter(~Exists(earlier))
+            .values("case__client", "case__client__registered_on", "case__client__gender")
+            .annotate(first=Min("start_date"))  # one row per client
+            .values_list("first", "case__client__registered_on", "case__client__gender")
+            .order_by()
         )
         return [
             (dims.SEX_OF_GENDER.get(gender, "other_unknown"), max((first - registered).days, 0))
@@ -424,39 +465,33 @@ class Context:
     def record_in_period(self) -> dict[str, int]:
         """Clients with a record in the period, split by statistics consent."""
         period = (self.start, self.end)
-        cases = Case.objects.filter(client=OuterRef("pk"))
-        parts = Q(case__client=OuterRef("pk"))
         record = (
             Q(registered_on__range=period)
-            | Exists(
-                cases.filter(opened_on__lte=self.end).filter(
-                    Q(closed_on__isnull=True) | Q(closed_on__gte=self.start)
-                )
-            )
-            | Exists(cases.filter(identification_date__range=period))
-            | Exists(Service.objects.filter(parts, start_date__range=period))
-            | Exists(
-                LegalProceeding.objects.filter(parts).filter(
+            | Q(pk__in=self.open_case_clients())
+            | Q(pk__in=Case.objects.filter(identification_date__range=period).values("client_id"))
+            | Q(pk__in=self.service_clients())
+            | Q(
+                pk__in=LegalProceeding.objects.filter(
                     Q(start_date__range=period) | Q(end_date__range=period)
-                )
+                ).values("case__client_id")
             )
-            | Exists(
-                Compensation.objects.filter(parts).filter(
+            | Q(
+                pk__in=Compensation.objects.filter(
                     Q(claimed_on__range=period)
                     | Q(awarded_on__range=period)
                     | Q(paid_on__range=period)
-                )
+                ).values("case__client_id")
             )
         )
         counts = (
             Client.objects.filter(organisation=self.organisation)
             .filter(record)
-            .annotate(ok=consented("", self.start, self.end))
             .aggregate(
-                included=Count("id", filter=Q(ok=True)), excluded=Count("id", filter=Q(ok=False))
+                total=Count("id"), included=Count("id", filter=consented("", self.start, self.end))
             )
         )
-        return {"included": counts["included"] or 0, "excluded": counts["excluded"] or 0}
+        included = counts["included"] or 0
+        return {"included": included, "excluded": (counts["total"] or 0) - included}
 
 
 Compute = Callable[[Context, list[str]], Cells]
@@ -470,23 +505,14 @@ def _victims(rows: str) -> Compute:
 
 
 def _victims_retrafficked(ctx: Context, disaggregations: list[str]) -> Cells:
-    earlier = Case.objects.filter(client=OuterRef("client"), opened_on__lt=OuterRef("opened_on"))
-    query = (
-        ctx.victim_cases()
-        .filter(Exists(earlier))
-        .values(sex=sex_sql("client__"))
-        .annotate(n=Count("id"))
-    )
-    return tabulate((({"sex": r["sex"]}, r["n"]) for r in query), disaggregations)
+    rows = (({"sex": r["sex"]}, r["n"]) for r in ctx._victims if r["again"])
+    return tabulate(rows, disaggregations)
 
 
 def _clients_assisted(ctx: Context, disaggregations: list[str]) -> Cells:
-    open_case = Case.objects.filter(client=OuterRef("pk"), opened_on__lte=ctx.end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=ctx.start)
-    )
     query = (
         ctx.clients()
-        .filter(Exists(open_case))
+        .filter(pk__in=ctx.open_case_clients())
         .values(
             sex=sex_sql(""),
             band=age_band_sql("", ctx.year),
@@ -514,10 +540,12 @@ def _services_by_type(ctx: Context, disaggregations: list[str]) -> Cells:
 def _service_clients(ctx: Context, disaggregations: list[str]) -> Cells:
     """Sex breakdown and total from one row per client; the overlapping type breakdown counts
     distinct clients per type."""
-    started = Service.objects.filter(
-        case__client=OuterRef("pk"), start_date__range=(ctx.start, ctx.end)
+    query = (
+        ctx.clients()
+        .filter(pk__in=ctx.service_clients())
+        .values(sex=sex_sql(""))
+        .annotate(n=Count("id"))
     )
-    query = ctx.clients().filter(Exists(started)).values(sex=sex_sql("")).annotate(n=Count("id"))
     person = [d for d in disaggregations if "service_type" not in d]
     cells = tabulate((({"sex": r["sex"]}, r["n"]) for r in query), person)
     if "service_type" in disaggregations:
