@@ -133,7 +133,8 @@ def do_update_case(actor: Any, case: Case, **values: Any) -> list[str]:
     require_case_right(actor, "case.edit", case.organisation_id)
     check_known_fields(values, CASE_FIELDS)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("owner").get(id=case.id)
+        # No join in the locking query: PostgreSQL cannot lock the nullable side of an outer join.
+        locked = Case.objects.select_for_update().get(id=case.id)
         changed = [name for name, value in values.items() if getattr(locked, name) != value]
         if not changed:
             return []
