@@ -15,8 +15,8 @@ from strada.accounts import actions
 from strada.accounts.access import access_own_token, own_tokens
 from strada.accounts.forms import LanguageForm, TokenForm
 from strada.accounts.models import User
-from strada.orgs.forms import add_errors
 from strada.orgs.policy import requires
+from strada.web.forms import add_errors
 
 
 @requires("account.settings")

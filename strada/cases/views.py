@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -48,6 +47,7 @@ from strada.cases.timeline import amount, labels, provider, route_events, route_
 from strada.clients.access import access_client
 from strada.clients.codes import Gender
 from strada.orgs.policy import can, requires
+from strada.web.forms import add_errors
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,6 @@ PART_KINDS: dict[str, PartKind] = {
         Compensation, CompensationForm, gettext_lazy("compensation"), "compensation"
     ),
 }
-
-
-def _form_errors_to(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _to_case(case: Case, anchor: str = "") -> HttpResponse:
@@ -108,7 +100,7 @@ def case_open(request: HttpRequest, client_id: str) -> HttpResponse:
         try:
             case = actions.do_open_case(request.user, client, **form.values())
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return _to_case(case)
@@ -192,7 +184,7 @@ def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
         try:
             changed = actions.do_update_case(request.user, case, **form.values())
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             _saved(request, changed)
             return _to_case(case)
@@ -212,7 +204,7 @@ def case_close(request: HttpRequest, case_id: str) -> HttpResponse:
         try:
             actions.do_update_case(request.user, case, **form.values())
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Case closed."))
             return _to_case(case)
@@ -230,7 +222,7 @@ def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
         try:
             actions.do_update_case(request.user, case, status=codes.CaseStatus.ACTIVE)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Case reopened."))
             return _to_case(case)
@@ -258,7 +250,7 @@ def part_add(request: HttpRequest, case_id: str, kind: str) -> HttpResponse:
         try:
             actions.do_add_part(request.user, case, part_kind.model, **form.values())
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Added."))
             return _to_case(case, part_kind.anchor)
@@ -280,7 +272,7 @@ def part_edit(request: HttpRequest, case_id: str, kind: str, part_id: str) -> Ht
         try:
             changed = actions.do_update_part(request.user, part, **form.values())
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             _saved(request, changed)
             return _to_case(case, part_kind.anchor)
@@ -317,7 +309,7 @@ def plan_edit(request: HttpRequest, case_id: str) -> HttpResponse:
             try:
                 actions.do_set_plan(request.user, case, **form.values())
             except ValidationError as error:
-                _form_errors_to(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Support plan saved."))
                 return _to_case(case, "plan")
@@ -344,7 +336,7 @@ def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
         try:
             actions.do_add_note(request.user, case, form.cleaned_data["text"])
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Note added."))
             return _to_case(case, "notes")

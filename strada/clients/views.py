@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,14 +36,7 @@ from strada.clients.forms import (
 from strada.clients.identity import Identity
 from strada.clients.models import Client
 from strada.orgs.policy import can, requires
-
-
-def _form_errors_to(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from strada.web.forms import add_errors
 
 
 @requires("client.list")
@@ -106,7 +98,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             client = actions.do_register_client(request.user, registration)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Client registered with reference %(ref)s.") % {"ref": client.reference}
@@ -161,7 +153,7 @@ def edit(request: HttpRequest, client_id: str) -> HttpResponse:
                     request.user, client, identity=form.identity(), coded=form.coded()
                 )
             except ValidationError as error:
-                _form_errors_to(form, error)
+                add_errors(form, error)
             else:
                 if changed:
                     messages.success(request, _("Changes saved."))
@@ -194,7 +186,7 @@ def consent_add(request: HttpRequest, client_id: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("clients:detail", client_id=client.id)
@@ -210,7 +202,7 @@ def consent_withdraw(request: HttpRequest, client_id: str, consent_id: str) -> H
         try:
             actions.do_withdraw_consent(request.user, consent, form.cleaned_data["withdrawn_on"])
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Consent withdrawn."))
             return redirect("clients:detail", client_id=client.id)

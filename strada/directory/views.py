@@ -28,8 +28,8 @@ from strada.directory.access import (
 )
 from strada.directory.forms import ContactPersonForm, EntryFilterForm, EntryForm
 from strada.directory.models import Entry
-from strada.orgs.forms import add_errors
 from strada.orgs.policy import requires
+from strada.web.forms import add_errors
 
 
 def _filtered(request: HttpRequest) -> tuple[EntryFilterForm, QuerySet[Entry]]:

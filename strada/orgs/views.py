@@ -37,10 +37,10 @@ from strada.orgs.forms import (
     SetPasswordForm,
     UserCreateForm,
     UserFilterForm,
-    add_errors,
 )
 from strada.orgs.models import Organisation
 from strada.orgs.policy import requires
+from strada.web.forms import add_errors
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page:

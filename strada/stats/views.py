@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -53,14 +52,7 @@ from strada.stats.models import (
     Submission,
     SubmissionStatus,
 )
-
-
-def _form_errors_to(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from strada.web.forms import add_errors
 
 
 def _post_only(request: HttpRequest) -> None:
@@ -100,7 +92,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
         try:
             opened = actions.do_open_round(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -145,7 +137,7 @@ def indicator_add(request: HttpRequest, code: str = "") -> HttpResponse:
         try:
             indicator = actions.do_add_indicator(request.user, form.values())
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -249,7 +241,7 @@ def figure(request: HttpRequest, submission_id: str) -> HttpResponse:
                 comment=data["comment"],
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             if outcome == "unchanged":
                 messages.info(request, _("Nothing was changed."))
@@ -279,7 +271,7 @@ def narrative(request: HttpRequest, submission_id: str) -> HttpResponse:
                 request.user, submission, form.cleaned_data["narrative"]
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             if changed:
                 messages.success(request, _("Narrative saved."))
@@ -301,7 +293,7 @@ def upload(request: HttpRequest, submission_id: str) -> HttpResponse:
                 request.user, submission, form.cleaned_data["file"].read()
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_errors(form, error)
         else:
             if not result.errors:
                 messages.success(
@@ -464,7 +456,7 @@ def review_decide(request: HttpRequest, submission_id: str, decision: str) -> Ht
             step, done = REVIEW_STEPS[decision]
             step(request.user, submission, form.cleaned_data["comment"])
     except ValidationError as error:
-        _form_errors_to(form, error)
+        add_errors(form, error)
         return render(
             request,
             "stats/review.html",
