@@ -139,7 +139,9 @@ def _set_active(request: HttpRequest, entry_id: str, active: bool) -> HttpRespon
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect("directory:detail", entry_id=entry.id)
-    return render(request, "directory/set_active.html", {"entry": entry, "active": active})
+    return render(
+        request, "directory/set_active.html", {"entry": entry, "name": entry.name, "active": active}
+    )
 
 
 @requires("directory.manage")

@@ -113,7 +113,7 @@ def _set_active(
     return render(
         request,
         "orgs/user_set_active.html",
-        {"person": person, "active": active, "cancel": cancel},
+        {"person": person, "name": person.username, "active": active, "cancel": cancel},
     )
 
 
@@ -276,7 +276,11 @@ def _set_org_active(request: HttpRequest, org_id: str, active: bool) -> HttpResp
                     % {"name": org.name},
                 )
         return redirect("orgs:organisations")
-    return render(request, "orgs/organisation_set_active.html", {"org": org, "active": active})
+    return render(
+        request,
+        "orgs/organisation_set_active.html",
+        {"org": org, "name": org.name, "active": active},
+    )
 
 
 @requires("network.orgs.manage")
