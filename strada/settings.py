@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "strada.audit",
     "strada.clients",
     "strada.cases",
+    "strada.referrals",
     "strada.directory",
     "strada.sharing",
     "strada.stats",
@@ -262,6 +263,8 @@ EMAIL_BACKEND = os.environ.get(
     "STRADA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("STRADA_FROM_EMAIL", "strada@localhost")
+# The address people reach Strada at, for links in e-mails (which never hold personal data).
+STRADA_BASE_URL = os.environ.get("STRADA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("strada.web.urls")),
     path("clients/", include("strada.clients.urls")),
     path("cases/", include("strada.cases.urls")),
+    path("referrals/", include("strada.referrals.urls")),
     path("directory/", include("strada.directory.urls")),
     path("records/", include("strada.sharing.urls")),
     path("figures/network/", include("strada.stats.network_urls")),

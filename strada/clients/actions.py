@@ -30,6 +30,7 @@ from strada.clients.identity import (
     unseal,
 )
 from strada.clients.models import COUNTRY_CODES, Client, Consent, SearchToken
+from strada.directory.models import Entry as DirectoryEntry
 from strada.lib.bulk import add_to_counter, insert_rows
 from strada.orgs.models import Organisation, ReferenceCounter
 from strada.orgs.policy import can
@@ -56,6 +57,7 @@ class ConsentInput:
     language: str
     form: str = codes.ConsentForm.WRITTEN
     recipient: Organisation | None = None
+    recipient_entry: DirectoryEntry | None = None
 
 
 @dataclass
@@ -107,8 +109,19 @@ def _derive_coded(identity: Identity, coded: dict[str, Any]) -> dict[str, Any]:
 def _validate_consent(org: Organisation, consent: ConsentInput) -> None:
     if consent.purpose not in codes.ConsentPurpose.values:
         raise ValidationError(_("Unknown consent purpose."))
-    if consent.purpose == codes.ConsentPurpose.REFERRAL and consent.recipient is None:
-        raise ValidationError(_("A referral consent must name the organisation it is for."))
+    if consent.purpose == codes.ConsentPurpose.REFERRAL and (
+        (consent.recipient is None) == (consent.recipient_entry is None)
+    ):
+        raise ValidationError(
+            _(
+                "A referral consent must name the organisation it is for: one of the network or "
+                "one of the directory."
+            )
+        )
+    if consent.purpose != codes.ConsentPurpose.REFERRAL and (
+        consent.recipient is not None or consent.recipient_entry is not None
+    ):
+        raise ValidationError(_("Only a referral consent names a recipient."))
     if consent.recipient is not None and consent.recipient.id == org.id:
         raise ValidationError(_("A referral consent must name another organisation."))
     if consent.given_on > timezone.localdate():
@@ -121,6 +134,7 @@ class _Built:
     tokens: list[dict[str, Any]]
     consents: list[dict[str, Any]]
     entry: Entry
+    identity: Identity
 
 
 def _build_client(
@@ -157,6 +171,9 @@ def _build_client(
                 "client_id": client_id,
                 "purpose": item.purpose,
                 "recipient_id": item.recipient.id if item.recipient is not None else None,
+                "recipient_entry_id": (
+                    item.recipient_entry.id if item.recipient_entry is not None else None
+                ),
                 "given_on": item.given_on,
                 "form": item.form,
                 "wording_version": item.wording_version,
@@ -173,7 +190,7 @@ def _build_client(
         fields=identity.filled()
         + [k for k, v in registration.coded.items() if v not in ("", None, [])],
     )
-    return _Built(client, tokens, consents, entry)
+    return _Built(client, tokens, consents, entry, identity)
 
 
 def do_register_clients(actor: Any, registrations: Sequence[Registration]) -> list[Client]:
@@ -253,7 +270,34 @@ def _register(
     for entry in entries:
         entry.reason = reason
     record_many(entries, returning=False)
+    _link(org, built)
     return built
+
+
+# Up to this many clients in one transaction, duplicate detection runs in it; a bigger batch (an
+# import) is linked by background tasks once it is committed, so that it stays fast.
+LINK_INLINE = 100
+LINK_CHUNK = 2000
+
+
+def _link(org: Organisation, built: Sequence[_Built]) -> None:
+    """Keep the clients' linkage tokens and raise duplicate alerts (strada.referrals.duplicates)."""
+    from strada.referrals import duplicates, tasks
+
+    people = [(item.entry.object_id, item.identity, _birth_year(item.client)) for item in built]
+    if len(people) <= LINK_INLINE:
+        duplicates.refresh(org, people)
+        return
+    ids = [str(client_id) for client_id, _identity, _year in people]
+    for start in range(0, len(ids), LINK_CHUNK):
+        chunk = ids[start : start + LINK_CHUNK]
+        transaction.on_commit(lambda chunk=chunk: tasks.link_clients.enqueue(str(org.id), chunk))
+
+
+def _birth_year(client: Client | dict[str, Any]) -> int | None:
+    if isinstance(client, Client):
+        return client.birth_year
+    return client.get("birth_year")
 
 
 def check_registration(org: Organisation, registration: Registration) -> None:
@@ -322,6 +366,13 @@ def do_edit_client(
             return []
         _full_clean(locked)
         locked.save()
+        if identity is not None or "birth_year" in changed:
+            from strada.referrals import duplicates
+
+            duplicates.refresh(
+                locked.organisation,
+                [(locked.id, identity or unseal(locked, key), locked.birth_year)],
+            )
         record(
             Entry(
                 action="client.edit",
@@ -346,6 +397,7 @@ def do_record_consent(actor: Any, client: Client, consent: ConsentInput) -> Cons
             client=client,
             purpose=consent.purpose,
             recipient=consent.recipient,
+            recipient_entry=consent.recipient_entry,
             given_on=consent.given_on,
             form=consent.form,
             wording_version=consent.wording_version,

@@ -164,6 +164,17 @@ class Consent(models.Model):
             "For a referral consent: the organisation the client agreed to be referred to."
         ),
     )
+    recipient_entry = models.ForeignKey(
+        "directory.Entry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient outside the network"),
+        help_text=_(
+            "For a referral consent: the directory entry the client agreed to be referred to."
+        ),
+    )
     given_on = models.DateField(_("given on"))
     form = models.CharField(
         _("form"),

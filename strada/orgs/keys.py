@@ -88,3 +88,10 @@ def verify_master_key() -> None:
     wrong = Organisation.objects.exclude(master_key_fingerprint=fingerprint).first()
     if wrong is not None:
         org_key(wrong)  # raises KeyMismatch with the details
+
+
+def linkage_key() -> bytes:
+    """The network's key for duplicate-detection tokens: the same for every organisation (tokens of
+    two members must meet), derived from the master key and never stored, so the token table alone
+    cannot be tested against guessed names."""
+    return crypto.derive_key(master_key(), "strada linkage v1")

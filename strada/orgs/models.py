@@ -83,6 +83,14 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    linkage_enabled = models.BooleanField(
+        _("duplicate alerts"),
+        default=True,
+        help_text=_(
+            "Compare keyed fingerprints of clients' names and birth dates with other members, to "
+            "learn when another member may be assisting the same person. Nothing else is shared."
+        ),
+    )
     reference_prefix = models.CharField(
         _("reference prefix"),
         max_length=8,

@@ -39,6 +39,20 @@ POLICY: dict[str, frozenset[str]] = {
     "case.edit": CASE_ROLES,
     "case.close": frozenset({Role.SUPERVISOR}),
     "case.notes": CASE_ROLES,
+    # Referrals between organisations and duplicate alerts: case roles of the two organisations
+    # only (packages hold identities); the statistics are counts, for the organisation and network.
+    "referral.view": CASE_ROLES,
+    "referral.send": CASE_ROLES,
+    "referral.send_without_consent": frozenset({Role.SUPERVISOR}),
+    "referral.answer": CASE_ROLES,
+    "referral.export": CASE_ROLES,
+    "referral.stats": frozenset(
+        {Role.SUPERVISOR, Role.DATA_MANAGER, Role.ORG_ADMIN, Role.ANALYST, Role.NETWORK_ADMIN}
+    ),
+    "duplicates.view": CASE_ROLES,
+    "duplicates.answer": CASE_ROLES,
+    "duplicates.settings": frozenset({Role.ORG_ADMIN}),
+    "notifications.view": CASE_ROLES,
     # Spreadsheet import and export of the organisation's own records (HTCDS layout).
     "records.import": frozenset({Role.DATA_MANAGER}),
     "records.export": frozenset({Role.DATA_MANAGER, Role.SUPERVISOR}),

@@ -1,0 +1,187 @@
+"""Cross-organisation duplicate detection: keep a client's linkage tokens, compare them with other
+organisations' tokens, and raise an alert to both organisations on a likely match.
+
+Called in the transaction of every registration and identity edit (``clients.actions``). A match
+opens nothing: each organisation learns only that *its own* client may be assisted elsewhere, and
+may send a contact request. The secretariat never sees alerts (the policy gives them to case roles
+only, and their audit events and notifications belong to the two organisations).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Q
+
+from strada.audit.log import Entry, record_many
+from strada.clients.identity import Identity
+from strada.clients.models import Client
+from strada.lib import linkage
+from strada.lib.bulk import insert_rows
+from strada.orgs.keys import linkage_key
+from strada.orgs.models import Organisation
+from strada.referrals import codes
+from strada.referrals.models import DuplicateAlert, LinkageToken, Notification, Referral
+
+# Name fields that take part (aliases are nicknames and would join too many people).
+LINKAGE_FIELDS = (
+    "first_name",
+    "middle_name",
+    "second_name",
+    "first_name_latin",
+    "second_name_latin",
+)
+CHUNK = 5000
+
+
+def identity_tokens(identity: Identity, birth_year: int | None) -> dict[str, str]:
+    words = [getattr(identity, name) for name in LINKAGE_FIELDS if getattr(identity, name)]
+    return linkage.tokens(linkage_key(), words, identity.birth_date, birth_year)
+
+
+def _linked_by_referral(client_ids: list[UUID]) -> set[frozenset[UUID]]:
+    """Pairs already known to be the same person: a referral's two ends."""
+    pairs = Referral.objects.filter(
+        Q(source_client__in=client_ids) | Q(receiver_client__in=client_ids),
+        source_client__isnull=False,
+        receiver_client__isnull=False,
+    ).values_list("source_client_id", "receiver_client_id")
+    return {frozenset(pair) for pair in pairs}
+
+
+def matches(
+    org: Organisation, tokens_by_client: dict[UUID, dict[str, str]]
+) -> dict[tuple[UUID, UUID], tuple[UUID, str]]:
+    """``{(own client, other client): (other organisation, strongest kind)}`` for likely matches
+    with other organisations that take part."""
+    owners: dict[str, list[UUID]] = defaultdict(list)
+    for client_id, tokens in tokens_by_client.items():
+        for token in tokens:
+            owners[token].append(client_id)
+    found: dict[tuple[UUID, UUID], set[str]] = defaultdict(set)
+    other_org: dict[UUID, UUID] = {}
+    all_tokens = list(owners)
+    for start in range(0, len(all_tokens), CHUNK):
+        rows = (
+            LinkageToken.objects.filter(token__in=all_tokens[start : start + CHUNK])
+            .exclude(organisation=org)
+            .values_list("token", "client_id", "organisation_id", "kind")
+        )
+        for token, other, other_org_id, kind in rows:
+            other_org[other] = other_org_id
+            for own in owners[token]:
+                found[(own, other)].add(kind)
+    result = {}
+    for pair, kinds in found.items():
+        strongest = linkage.strongest(kinds)
+        if strongest in linkage.LIKELY:
+            result[pair] = (other_org[pair[1]], strongest)
+    return result
+
+
+def refresh(
+    org: Organisation, people: Sequence[tuple[UUID, Identity, int | None]]
+) -> list[DuplicateAlert]:
+    """Replace the linkage tokens of these clients of ``org`` (id, identity, birth year) and raise
+    alerts for new likely matches. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("duplicates.refresh must run inside the caller's transaction")
+    ids = [client_id for client_id, _identity, _year in people]
+    for start in range(0, len(ids), CHUNK):
+        LinkageToken.objects.filter(client_id__in=ids[start : start + CHUNK]).delete()
+    if not org.linkage_enabled:
+        return []
+    tokens_by_client = {
+        client_id: identity_tokens(identity, year) for client_id, identity, year in people
+    }
+    insert_rows(
+        LinkageToken,
+        [
+            {"client_id": client_id, "organisation_id": org.id, "token": token, "kind": kind}
+            for client_id, tokens in tokens_by_client.items()
+            for token, kind in tokens.items()
+        ],
+    )
+    found = matches(org, {k: v for k, v in tokens_by_client.items() if v})
+    if not found:
+        return []
+    taking_part = set(
+        Organisation.objects.filter(
+            id__in={other_org for other_org, _kind in found.values()},
+            linkage_enabled=True,
+            active=True,
+        ).values_list("id", flat=True)
+    )
+    known = _linked_by_referral(ids)
+    return _raise_alerts(
+        org,
+        [
+            (own, other, other_org, kind)
+            for (own, other), (other_org, kind) in found.items()
+            if other_org in taking_part and frozenset((own, other)) not in known
+        ],
+    )
+
+
+def _raise_alerts(
+    org: Organisation, pairs: Iterable[tuple[UUID, UUID, UUID, str]]
+) -> list[DuplicateAlert]:
+    alerts = []
+    for own, other, other_org, kind in pairs:
+        a, b = sorted([(own, org.id), (other, other_org)], key=lambda side: str(side[0]))
+        alert, created = DuplicateAlert.objects.get_or_create(
+            client_a_id=a[0],
+            client_b_id=b[0],
+            defaults={"org_a_id": a[1], "org_b_id": b[1], "strength": kind},
+        )
+        if not created:
+            continue
+        alerts.append(alert)
+    Notification.objects.bulk_create(
+        Notification(
+            organisation_id=org_id, kind=codes.NotificationKind.DUPLICATE_FOUND, alert=alert
+        )
+        for alert in alerts
+        for org_id in (alert.org_a_id, alert.org_b_id)
+    )
+    # One event in each organisation's own log, about its own client only, by no named person (the
+    # other organisation's log must not learn who registered the match).
+    record_many(
+        Entry(
+            action="duplicate.found",
+            org_id=org_id,
+            object_type="client",
+            object_id=client_id,
+        )
+        for alert in alerts
+        for org_id, client_id in (
+            (alert.org_a_id, alert.client_a_id),
+            (alert.org_b_id, alert.client_b_id),
+        )
+    )
+    return alerts
+
+
+def refresh_clients(clients: Sequence[Client], identities: dict[UUID, Identity]) -> list[Any]:
+    """``refresh`` for clients of one organisation, from their rows and identities."""
+    if not clients:
+        return []
+    org = clients[0].organisation
+    return refresh(
+        org, [(client.id, identities[client.id], client.birth_year) for client in clients]
+    )
+
+
+def forget_organisation(org: Organisation) -> int:
+    """Delete every linkage token of the organisation (it turned the feature off) and withdraw its
+    open alerts; return the number of tokens deleted."""
+    with transaction.atomic():
+        deleted, _ = LinkageToken.objects.filter(organisation=org).delete()
+        DuplicateAlert.objects.filter(
+            Q(org_a=org) | Q(org_b=org), status=codes.AlertStatus.OPEN
+        ).update(status=codes.AlertStatus.WITHDRAWN, closed_by=org)
+    return deleted
