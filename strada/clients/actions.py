@@ -203,12 +203,18 @@ def do_register_clients(actor: Any, registrations: Sequence[Registration]) -> li
 
 
 def register_batch(
-    actor: Any, org: Organisation, registrations: Sequence[Registration], *, reason: str = ""
+    actor: Any,
+    org: Organisation,
+    registrations: Sequence[Registration],
+    *,
+    reason: str = "",
+    link: bool = True,
 ) -> list[Client]:
     """The writing part of ``do_register_clients``, for an action of another app that has checked
     its own right and holds the transaction: the same validation, keys, reference codes, search
-    tokens, consents and audit events; ``reason`` goes on the events."""
-    built = _register(actor, org, registrations, reason=reason, checked=False)
+    tokens, consents and audit events; ``reason`` goes on the events. ``link=False`` leaves the
+    duplicate check to the caller (a referral links its two ends first)."""
+    built = _register(actor, org, registrations, reason=reason, checked=False, link=link)
     clients = [item.client for item in built]
     assert all(isinstance(client, Client) for client in clients)
     return clients  # type: ignore[return-value]
@@ -231,6 +237,7 @@ def _register(
     *,
     reason: str,
     checked: bool,
+    link: bool = True,
 ) -> list[_Built]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("register_batch must run inside the caller's transaction")
@@ -270,14 +277,14 @@ def _register(
     for entry in entries:
         entry.reason = reason
     record_many(entries, returning=False)
-    _link(org, built)
+    if link:
+        _link(org, built)
     return built
 
 
 # Up to this many clients in one transaction, duplicate detection runs in it; a bigger batch (an
 # import) is linked by background tasks once it is committed, so that it stays fast.
 LINK_INLINE = 100
-LINK_CHUNK = 2000
 
 
 def _link(org: Organisation, built: Sequence[_Built]) -> None:
@@ -288,10 +295,7 @@ def _link(org: Organisation, built: Sequence[_Built]) -> None:
     if len(people) <= LINK_INLINE:
         duplicates.refresh(org, people)
         return
-    ids = [str(client_id) for client_id, _identity, _year in people]
-    for start in range(0, len(ids), LINK_CHUNK):
-        chunk = ids[start : start + LINK_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: tasks.link_clients.enqueue(str(org.id), chunk))
+    tasks.link_after_commit(org.id, [client_id for client_id, _identity, _year in people])
 
 
 def _birth_year(client: Client | dict[str, Any]) -> int | None:

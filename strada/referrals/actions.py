@@ -247,31 +247,25 @@ def do_accept_referral(actor: Any, referral: Referral) -> Client:
         else:
             values = package.open_package(locked, org)
             identity, coded = package.as_registration_parts(values)
-            locked.receiver_client = None  # not linked yet: no duplicate alert between the two
             (client,) = register_batch(
                 actor,
                 org,
                 [Registration(identity=identity, coded=coded)],
                 reason=f"referral {locked.id}",
+                link=False,
             )
         locked.receiver_client = client
         locked.status = Status.ACCEPTED
         locked.answered_at = timezone.now()
         locked.answered_by = actor
         locked.save(update_fields=["receiver_client", "status", "answered_at", "answered_by"])
-        _forget_alerts_between(locked)
+        if original is None or client.id != original.source_client_id:
+            # The two ends of the referral are linked now: no alert about them, alerts with others.
+            duplicates.refresh(org, [(client.id, identity, client.birth_year)])
         _event(actor, "referral.accept", locked)
         _notify(locked.sender_id, codes.NotificationKind.REFERRAL_ACCEPTED, locked)
     _refresh(referral, locked)
     return client
-
-
-def _forget_alerts_between(referral: Referral) -> None:
-    """The two ends of an accepted referral are the same person by the clients' own account: an
-    alert about them tells nobody anything."""
-    if referral.source_client_id and referral.receiver_client_id:
-        ends = sorted([referral.source_client_id, referral.receiver_client_id], key=str)
-        DuplicateAlert.objects.filter(client_a_id=ends[0], client_b_id=ends[1]).delete()
 
 
 def do_decline_referral(actor: Any, referral: Referral, reason: str) -> Referral:
@@ -421,14 +415,9 @@ def do_set_linkage(actor: Any, enabled: bool) -> Organisation:
         if enabled:
             from strada.referrals import tasks
 
-            ids = [
-                str(i) for i in Client.objects.filter(organisation=org).values_list("id", flat=True)
-            ]
-            for start in range(0, len(ids), 2000):
-                chunk = ids[start : start + 2000]
-                transaction.on_commit(
-                    lambda chunk=chunk: tasks.link_clients.enqueue(str(org.id), chunk)
-                )
+            tasks.link_after_commit(
+                org.id, list(Client.objects.filter(organisation=org).values_list("id", flat=True))
+            )
     if not enabled:
         duplicates.forget_organisation(org)
     return org

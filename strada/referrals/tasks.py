@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from django.db import transaction
 from django_tasks import task
 
@@ -24,3 +27,15 @@ def link_clients(org_id: str, client_ids: list[str]) -> int:
         )
         people = [(client.id, unseal(client), client.birth_year) for client in clients]
         return len(duplicates.refresh(org, people))
+
+
+CHUNK = 2000
+
+
+def link_after_commit(org_id: object, client_ids: Sequence[object]) -> None:
+    """Once the current transaction commits, queue ``link_clients`` for these clients, in chunks."""
+    ids = [str(client_id) for client_id in client_ids]
+    for start in range(0, len(ids), CHUNK):
+        transaction.on_commit(
+            partial(link_clients.enqueue, str(org_id), ids[start : start + CHUNK])
+        )

@@ -157,3 +157,29 @@ def test_different_people_raise_no_alert_and_turning_off_forgets_tokens(network,
         network.anna, first_name="Olena", second_name="Petrenko", birth_date=dt.date(1994, 5, 17)
     )
     assert DuplicateAlert.objects.count() == 0
+
+
+def test_the_two_ends_of_an_accepted_referral_raise_no_alert(network, md, olena):
+    referral = _send(network.anna, olena, md.org)
+    client = actions.do_accept_referral(md.maria, referral)
+    assert LinkageToken.objects.filter(client=client).exists()
+    assert DuplicateAlert.objects.count() == 0
+
+
+def test_an_update_sent_back_joins_the_original_client(network, md, olena):
+    referral = _send(network.anna, olena, md.org)
+    md_client = actions.do_accept_referral(md.maria, referral)
+    consent_to(md.maria, md_client, network.nl)
+    update = actions.do_send_referral(
+        md.maria,
+        md_client,
+        ReferralInput(
+            purpose="Other",
+            fields=["message"],
+            recipient=network.nl,
+            message="Reintegration plan completed",
+            in_reply_to=referral,
+        ),
+    )
+    assert actions.do_accept_referral(network.anna, update).id == olena.id
+    assert access.read_package(network.anna, update) == {"message": "Reintegration plan completed"}
