@@ -12,11 +12,13 @@ import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from strada.audit.log import Entry, record_now
 from strada.orgs.policy import can
 from strada.referrals import package
+from strada.referrals.codes import Status
 from strada.referrals.models import DuplicateAlert, Notification, NotificationCursor, Referral
 
 
@@ -64,6 +66,8 @@ def read_package(user: Any, referral: Referral) -> dict[str, Any]:
         referral.recipient_id,
     ):
         raise Http404
+    if not package_readable(user, referral):
+        raise PermissionDenied
     values = package.open_package(referral, user.organisation)
     record_now(
         Entry(
@@ -76,6 +80,14 @@ def read_package(user: Any, referral: Referral) -> dict[str, Any]:
         )
     )
     return values
+
+
+def package_readable(user: Any, referral: Referral) -> bool:
+    """The sender always reads what it sent; the receiver reads the package while the referral is
+    pending or once accepted, never after it was revoked or declined."""
+    if user.organisation_id == referral.sender_id:
+        return True
+    return referral.status in (Status.SENT, Status.ACCEPTED, Status.COMPLETED)
 
 
 def read_decline_reason(user: Any, referral: Referral) -> str:

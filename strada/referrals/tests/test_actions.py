@@ -100,6 +100,9 @@ def test_revoke_and_decline(network, md, olena):
     first = _send(network.anna, olena, md.org)
     actions.do_revoke_referral(network.anna, first)
     assert first.status == "revoked"
+    with pytest.raises(PermissionDenied):
+        access.read_package(md.maria, access.access_referral(md.maria, first.id))
+    assert access.read_package(network.anna, first)["first_name"] == "Олена"
     with pytest.raises(ValidationError):
         actions.do_accept_referral(md.maria, first)
     second = _send(network.anna, olena, md.org)
