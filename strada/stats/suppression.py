@@ -128,12 +128,11 @@ def protect(values: Mapping[str, Fraction], hidden: set[str]) -> set[str]:
 
     def complement(number: int) -> str | None:
         parent, members = groups[number]
-        candidates = [c for c in (*members, parent) if c not in hidden]
-        if not candidates:
+        # Only a positive cell protects: a hidden 0 would still be known (hidden cells are positive).
+        positive = [c for c in (*members, parent) if c not in hidden and values[c] > 0]
+        if not positive:
             return None
-        positive = [c for c in candidates if values[c] > 0]
-        pool = positive or candidates
-        return min(pool, key=lambda c: (values[c], c == parent, c))
+        return min(positive, key=lambda c: (values[c], c == parent, c))
 
     while True:
         queue = list(range(len(groups)))
