@@ -3,7 +3,7 @@ figures beside their floors and targets, with the machine they were measured on.
 
 Options: ``--quick`` (small sizes, a smoke run), ``--sizes 10000,100000`` (clients for the list and
 search benchmark), ``--database-url postgres://...`` (a fresh database is made on that server),
-``--only single,batched,listing,htcds,client_page,stats_compute,stats_network``, ``--rows 100000`` (rows of the HTCDS import).
+``--only single,batched,listing,htcds,client_page,stats_compute,stats_network,linkage``, ``--rows 100000`` (rows of the HTCDS import).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import client_page, stats_compute, stats_network
+from bench import client_page, linkage, stats_compute, stats_network
 from bench.out import say
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +161,8 @@ def main() -> None:
     parser.add_argument("--sizes", help="clients for the list benchmark, e.g. 10000,100000")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server to run on")
     parser.add_argument(
-        "--only", default="single,batched,listing,htcds,client_page,stats_compute,stats_network"
+        "--only",
+        default="single,batched,listing,htcds,client_page,stats_compute,stats_network,linkage",
     )
     parser.add_argument("--rows", type=int, help="rows of the HTCDS import benchmark")
     parser.add_argument("--runs", type=int, help="requests per page (median)")
@@ -211,6 +212,9 @@ def main() -> None:
     if "stats_network" in only:
         say("\n[7] the network view over 10 rounds x 20 organisations")
         say("\n".join(stats_network.section(args.database_url, quick, runs)))
+    if "linkage" in only:
+        say("\n[8] duplicate alerts: quality on a labelled set, the check against 1M token rows")
+        say("\n".join(linkage.section(args.database_url, quick)))
     say("\n".join(report(info, results, database)))
     if args.json:
         Path(args.json).write_text(

@@ -27,20 +27,17 @@ from strada.orgs.models import Organisation
 from strada.referrals import codes
 from strada.referrals.models import DuplicateAlert, LinkageToken, Notification, Referral
 
-# Name fields that take part (aliases are nicknames and would join too many people).
-LINKAGE_FIELDS = (
-    "first_name",
-    "middle_name",
-    "second_name",
-    "first_name_latin",
-    "second_name_latin",
-)
+# The name fields that take part, by field: first names, surname, each in the original script and
+# the Latin spelling. Not the aliases (nicknames would join too many people), nor the middle name: a
+# patronymic is shared by brothers and sisters, so with the surname and a birth date it would join
+# twins (bench/linkage.py measures it); first name and surname are enough.
+LINKAGE_FIELDS = (("first_name", "first_name_latin"), ("second_name", "second_name_latin"))
 CHUNK = 5000
 
 
 def identity_tokens(identity: Identity, birth_year: int | None) -> dict[str, str]:
-    words = [getattr(identity, name) for name in LINKAGE_FIELDS if getattr(identity, name)]
-    return linkage.tokens(linkage_key(), words, identity.birth_date, birth_year)
+    name = [[getattr(identity, field) for field in spellings] for spellings in LINKAGE_FIELDS]
+    return linkage.tokens(linkage_key(), name, identity.birth_date, birth_year)
 
 
 def _linked_by_referral(client_ids: list[UUID]) -> set[frozenset[UUID]]:
@@ -75,12 +72,36 @@ def matches(
             other_org[other] = other_org_id
             for own in owners[token]:
                 found[(own, other)].add(kind)
+    own_dated = {
+        client_id
+        for client_id, tokens in tokens_by_client.items()
+        if linkage.has_full_date(tokens.values())
+    }
+    other_dated = _with_full_date(
+        {
+            other
+            for (own, other), kinds in found.items()
+            if own in own_dated and kinds.isdisjoint(linkage.FULL_DATE)
+        }
+    )
     result = {}
-    for pair, kinds in found.items():
-        strongest = linkage.strongest(kinds)
-        if strongest in linkage.LIKELY:
-            result[pair] = (other_org[pair[1]], strongest)
+    for (own, other), kinds in found.items():
+        strength = linkage.likely(kinds, own in own_dated and other in other_dated)
+        if strength is not None:
+            result[(own, other)] = (other_org[other], strength)
     return result
+
+
+def _with_full_date(client_ids: set[UUID]) -> set[UUID]:
+    """Those of these clients (of other organisations) whose tokens show a full birth date: asked
+    only about clients met on the year alone, so that namesakes born the same year do not match."""
+    if not client_ids:
+        return set()
+    return set(
+        LinkageToken.objects.filter(client_id__in=client_ids, kind__in=linkage.FULL_DATE)
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
 
 
 def refresh(
