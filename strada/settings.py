@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "strada.web.context.strada",
+                "strada.referrals.context.notifications",
             ],
         },
     },

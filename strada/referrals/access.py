@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Subquery
 from django.http import Http404
 
 from strada.audit.log import Entry, record_now
@@ -129,9 +129,18 @@ def visible_notifications(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(organisation_id=user.organisation_id)
 
 
+def notifications_seen_until(user: Any) -> Any:
+    """Until when the person has seen their organisation's notifications (None: never looked)."""
+    return NotificationCursor.objects.filter(user=user).values_list("seen_until", flat=True).first()
+
+
 def unread_count(user: Any) -> int:
-    notifications = visible_notifications(user)
-    cursor = NotificationCursor.objects.filter(user=user).first()
-    if cursor is not None:
-        notifications = notifications.filter(created_at__gt=cursor.seen_until)
-    return notifications.count()
+    """Notifications since the person last looked: one query (it runs on every page)."""
+    if not can(user, "notifications.view"):
+        return 0
+    cursor = NotificationCursor.objects.filter(user=user)
+    return (
+        visible_notifications(user)
+        .filter(Q(created_at__gt=Subquery(cursor.values("seen_until")[:1])) | ~Exists(cursor))
+        .count()
+    )

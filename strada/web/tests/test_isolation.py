@@ -20,7 +20,9 @@ from strada.accounts.models import PersonalAccessToken, hash_token
 from strada.cases.actions import do_add_note, do_add_part, do_open_case, do_set_plan
 from strada.cases.models import Service, TraffickingEvent
 from strada.clients.actions import ConsentInput, do_record_consent
-from strada.conftest import register
+from strada.conftest import make_org, make_user, register
+from strada.referrals.actions import ReferralInput, do_send_referral
+from strada.referrals.models import DuplicateAlert
 
 # Parts of the URL space that are not Strada's own views: sign-in (allauth, open by nature), the
 # admin (its own site-wide check, tested below), language switching, the API (its own walker).
@@ -31,7 +33,7 @@ NETWORK_WIDE = {"org_id", "organisation_id", "user_id"}
 
 NAME_MARKERS = ["Markerova", "Маркерова", "+31 6 9999 1234", "marker@example.org", "MRK-77-ID"]
 # Free text a data manager must never see either.
-TEXT_MARKERS = ["MRK-NOTE-TEXT", "MRK-OBJECTIVE"]
+TEXT_MARKERS = ["MRK-NOTE-TEXT", "MRK-OBJECTIVE", "MRK-REFERRAL-TEXT"]
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -86,6 +88,32 @@ def planted(network: Any) -> dict[str, str]:
     do_add_note(network.anna, case, "MRK-NOTE-TEXT")
     do_set_plan(network.anna, case, objectives="MRK-OBJECTIVE", planned_end_date=None,
                 actual_end_date=None)  # fmt: skip
+    # A referral NL -> MD (its package carries names and a marked message): walked on every
+    # /referrals/<referral_id>/... URL by people of neither organisation.
+    md = make_org("md", "member", "MD")
+    do_record_consent(
+        network.anna,
+        client,
+        ConsentInput(purpose="referral", given_on=client.registered_on, wording_version="2026-1",
+                     language="nl", recipient=md),
+    )  # fmt: skip
+    referral = do_send_referral(
+        network.anna,
+        client,
+        ReferralInput(purpose="Other", recipient=md, message="MRK-REFERRAL-TEXT",
+                      fields=["first_name", "second_name", "mobile_phone", "message"]),
+    )  # fmt: skip
+    # A duplicate alert between NL's client and a client of MD: walked on every
+    # /referrals/duplicates/<alert_id>/... URL.
+    md_client = register(
+        make_user(md, "maria", "caseworker"), first_name="Other", second_name="Person"
+    )
+    (side_a, org_a), (side_b, org_b) = sorted(
+        [(client, network.nl), (md_client, md)], key=lambda side: str(side[0].id)
+    )
+    alert = DuplicateAlert.objects.create(
+        client_a=side_a, org_a=org_a, client_b=side_b, org_b=org_b, strength="ND"
+    )
     token = PersonalAccessToken.objects.create(
         user=network.anna,
         name="MRK-TOKEN",
@@ -104,6 +132,8 @@ def planted(network: Any) -> dict[str, str]:
         "part_id": str(service.id),
         "kind": "services",
         "reference": client.reference,
+        "referral_id": str(referral.id),
+        "alert_id": str(alert.id),
     }
 
 
