@@ -18,9 +18,12 @@ from strada.api import api
 from strada.audit.models import AuditEvent
 from strada.clients.identity import unseal
 from strada.clients.models import Client, Consent
-from strada.conftest import register
+from strada.conftest import make_org, make_user, register
 from strada.orgs.models import Organisation
 from strada.orgs.policy import POLICY
+from strada.referrals.actions import ReferralInput, do_send_referral
+from strada.referrals.models import DuplicateAlert, Referral
+from strada.referrals.tests.conftest import consent_to
 
 URL = "/api/v1/clients"
 
@@ -684,7 +687,11 @@ SAMPLE_BODIES = {
     ("PATCH", "/clients/{client_id}"): {"gender": "Masculine"},
     ("POST", "/clients/{client_id}/consents"): consent("research"),
     ("POST", "/clients/{client_id}/consents/{consent_id}/withdraw"): {},
+    ("POST", "/referrals/{referral_id}/decline"): {"reason": "No places."},
+    ("POST", "/duplicate-alerts/{alert_id}/answer"): {"accept": True},
 }
+# Routers whose operations name objects of one organisation (or of the two ends of a referral).
+WALKED_ROUTERS = ("/clients", "/referrals", "/duplicate-alerts")
 
 
 def _operations_naming_an_object() -> list[tuple[str, str]]:
@@ -694,7 +701,7 @@ def _operations_naming_an_object() -> list[tuple[str, str]]:
         for path, path_view in router.path_operations.items()
         for operation in path_view.operations
         for method in operation.methods
-        if "{" in path and router.prefix == "/clients"
+        if "{" in path and router.prefix in WALKED_ROUTERS
     ]
 
 
@@ -709,7 +716,24 @@ def planted(network):
         identity_number="MRK-77-ID",
         consents=["services"],
     )
-    return {"client_id": client.id, "consent_id": client.consents.get().id}
+    consent_id = client.consents.get().id
+    # A referral of the marked client NL -> MD, and a duplicate alert between NL and MD.
+    md = make_org("md", "member", "MD")
+    maria = make_user(md, "maria", "caseworker")
+    consent_to(network.anna, client, md)
+    referral = do_send_referral(
+        network.anna,
+        client,
+        ReferralInput(purpose="Other", fields=["first_name", "mobile_phone"], recipient=md),
+    )
+    register(network.anna, first_name="Ana", second_name="Lungu", birth_date=dt.date(1990, 1, 2))
+    register(maria, first_name="Ana", second_name="Lungu", birth_date=dt.date(1990, 1, 2))
+    return {
+        "client_id": client.id,
+        "consent_id": consent_id,
+        "referral_id": referral.id,
+        "alert_id": DuplicateAlert.objects.get().id,
+    }
 
 
 @pytest.mark.parametrize("who", ["chiara", "bogdan", "dana", "nick", "pat", "boris", "olga"])
@@ -720,6 +744,9 @@ def test_it_shows_nothing_of_another_organisations_client_through_any_operation(
     outsider = who not in ("boris", "olga")
     operations = _operations_naming_an_object()
     assert len(operations) >= 5
+    assert {path.split("/")[1] for _method, path in operations} == {
+        prefix.strip("/") for prefix in WALKED_ROUTERS
+    }
     for method, path in operations:
         url = "/api/v1" + path.format(**planted)
         body = SAMPLE_BODIES.get((method, path))
@@ -730,6 +757,8 @@ def test_it_shows_nothing_of_another_organisations_client_through_any_operation(
             assert marker.encode() not in response.content, f"{marker} on {method} {url} as {who}"
     assert Consent.objects.get(id=planted["consent_id"]).withdrawn_on is None
     assert Client.objects.get(id=planted["client_id"]).gender == "Feminine"
+    assert Referral.objects.get(id=planted["referral_id"]).status == "sent"
+    assert DuplicateAlert.objects.get(id=planted["alert_id"]).status == "open"
 
 
 def test_it_answers_a_wrong_method_in_json(network, login):
