@@ -23,6 +23,9 @@ from strada.cases.api import router as cases_router
 from strada.clients.api import router as clients_router
 from strada.directory.api import router as directory_router
 from strada.orgs.policy import public
+from strada.referrals.api import alerts_router as duplicate_alerts_router
+from strada.referrals.api import router as referrals_router
+from strada.referrals.stats_api import router as referral_stats_router
 from strada.stats.api import router as stats_router
 
 __all__ = ["api", "requires_api"]
@@ -38,6 +41,15 @@ its CSRF token in the `X-CSRFToken` header.
 case record under a client: route events, perpetrator roles, services, legal steps, compensation,
 the support plan and notes) and `/directory` (the network's contact directory). Codes are the
 value names of the Human Trafficking Case Data Standard 2.0.
+
+`/referrals` refers a client to another organisation of the network (or a directory entry
+outside it) with a package of chosen fields and the client's consent, and is the inbox of the
+referrals received: accept, decline, revoke, complete. `/duplicate-alerts` tells each of two
+members that they may be assisting the same person, showing nothing of the other record, and
+carries contact requests. Both are for caseworkers and supervisors of the two organisations only.
+
+`/referrals/statistics` counts referrals sent and received, for supervisors, data managers and
+organisation admins (their own organisation) and the secretariat (the network): counts only.
 
 **Access** is the same as in the pages: a caller sees the records of their own organisation only,
 identities (names, contact details), case notes and plan objectives only in a case role; every
@@ -66,6 +78,9 @@ api.add_router("/clients", clients_router, tags=["clients"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/directory", directory_router, tags=["directory"])
 api.add_router("/figures", stats_router, tags=["figures"])
+api.add_router("/referrals", referrals_router, tags=["referrals"])
+api.add_router("/duplicate-alerts", duplicate_alerts_router, tags=["duplicate alerts"])
+api.add_router("/referrals/statistics", referral_stats_router, tags=["referral statistics"])
 
 
 def _detail(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
