@@ -39,6 +39,8 @@ from strada.clients.schemas import (
     InvalidInput,
     WithdrawalIn,
 )
+from strada.directory.access import directory_entries
+from strada.directory.models import Entry as DirectoryEntry
 from strada.orgs.models import CASE_ORG_KINDS, Organisation
 from strada.orgs.policy import can
 
@@ -74,6 +76,16 @@ def _recipient(user: Any, recipient_id: uuid.UUID | None) -> Organisation | None
     return recipient
 
 
+def _recipient_entry(user: Any, entry_id: uuid.UUID | None) -> DirectoryEntry | None:
+    """The directory entry a referral consent outside the network names: an active one."""
+    if entry_id is None:
+        return None
+    entry = directory_entries(user).filter(id=entry_id, active=True).first()
+    if entry is None:
+        raise ValidationError({"recipient_entry_id": _("Name an active entry of the directory.")})
+    return entry
+
+
 def _consent_input(user: Any, consent: ConsentIn, default_date: dt.date) -> actions.ConsentInput:
     return actions.ConsentInput(
         purpose=consent.purpose.value,
@@ -82,6 +94,7 @@ def _consent_input(user: Any, consent: ConsentIn, default_date: dt.date) -> acti
         language=consent.language,
         form=consent.form.value,
         recipient=_recipient(user, consent.recipient_id),
+        recipient_entry=_recipient_entry(user, consent.recipient_entry_id),
     )
 
 

@@ -19,7 +19,11 @@ from pydantic_core import PydanticCustomError
 
 from strada.clients import codes
 from strada.clients.actions import CODED_FIELDS
-from strada.clients.forms import phone_validator
+from strada.clients.forms import (
+    REFERRAL_NAMES_NO_RECIPIENT,
+    REFERRAL_NAMES_TWO_RECIPIENTS,
+    phone_validator,
+)
 from strada.clients.identity import Identity
 from strada.clients.models import COUNTRY_CODES, LANGUAGE_CODES, Client, Consent
 from strada.lib import names
@@ -216,6 +220,11 @@ class ConsentIn(Schema):
     recipient_id: uuid.UUID | None = Field(
         None, description="Only for a referral consent: the organisation the client agreed to."
     )
+    recipient_entry_id: uuid.UUID | None = Field(
+        None,
+        description="Only for a referral consent outside the network: the directory entry the "
+        "client agreed to. A referral consent names either recipient_id or recipient_entry_id.",
+    )
 
     _valid_given_on = field_validator("given_on")(_not_future)
 
@@ -229,11 +238,12 @@ class ConsentIn(Schema):
 
     @model_validator(mode="after")
     def _recipient_for_referrals_only(self) -> "ConsentIn":
-        if self.purpose == codes.ConsentPurpose.REFERRAL and self.recipient_id is None:
-            raise _invalid(
-                "recipient", _("A referral consent must name the organisation it is for.")
-            )
-        if self.purpose != codes.ConsentPurpose.REFERRAL and self.recipient_id is not None:
+        named = [r for r in (self.recipient_id, self.recipient_entry_id) if r is not None]
+        if self.purpose == codes.ConsentPurpose.REFERRAL and not named:
+            raise _invalid("recipient", str(REFERRAL_NAMES_NO_RECIPIENT))
+        if self.purpose == codes.ConsentPurpose.REFERRAL and len(named) == 2:
+            raise _invalid("recipient", str(REFERRAL_NAMES_TWO_RECIPIENTS))
+        if self.purpose != codes.ConsentPurpose.REFERRAL and named:
             raise _invalid("recipient", _("Only a referral consent names a recipient."))
         return self
 
@@ -341,6 +351,7 @@ class ConsentOut(Schema):
     id: uuid.UUID
     purpose: codes.ConsentPurpose
     recipient_id: uuid.UUID | None
+    recipient_entry_id: uuid.UUID | None
     given_on: dt.date
     form: codes.ConsentForm
     wording_version: str
@@ -355,6 +366,7 @@ class ConsentOut(Schema):
             id=consent.id,
             purpose=codes.ConsentPurpose(consent.purpose),
             recipient_id=consent.recipient_id,
+            recipient_entry_id=consent.recipient_entry_id,
             given_on=consent.given_on,
             form=codes.ConsentForm(consent.form),
             wording_version=consent.wording_version,
