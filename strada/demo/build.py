@@ -8,6 +8,8 @@ Re-running is safe: what exists is kept, every demo account gets the given passw
 organisation gets only the clients it lacks to reach its share of ``--clients``. Cases (with
 routes, services, legal steps, notes) are given to the clients that have none yet, opened by the
 organisation's caseworker and, when already closed, closed by its supervisor (``demo.cases``).
+Referrals in every state and a few people registered by two members (duplicate alerts) are made
+once, before the cases (``referrals.demo``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from strada.accounts.models import User
 from strada.audit.log import Entry, record_many
 from strada.clients.actions import (
+    LINK_INLINE,
     ConsentInput,
     Registration,
     do_register_clients,
@@ -40,9 +43,12 @@ from strada.directory.demo import build_directory
 from strada.orgs.actions import do_create_organisation, do_create_user
 from strada.orgs.models import Organisation
 from strada.orgs.policy import can
+from strada.referrals.demo import build_referrals
 from strada.stats.demo import build_rounds
 
-BATCH_SIZE = 200
+# Batches small enough to be checked for duplicates across members as they are registered (bigger
+# ones are left to a background task).
+BATCH_SIZE = LINK_INLINE
 
 
 class DemoError(Exception):
@@ -60,6 +66,7 @@ class Summary:
     consents_withdrawn: int = 0
     directory_entries_added: int = 0
     rounds: dict[str, int] = field(default_factory=dict)
+    referrals: dict[str, int] = field(default_factory=dict)
     cases_added: dict[str, int] = field(default_factory=dict)
     case_rows: Counter[str] = field(default_factory=Counter)  # closed, events, services, notes…
     seconds: float = 0.0
@@ -267,6 +274,10 @@ def build(
             summary=summary,
             progress=progress,
         )
+    # Referrals between members, and people registered by two of them (strada.referrals.demo),
+    # before the cases: the clients they bring get cases too.
+    summary.referrals = build_referrals(orgs, users, today=today)
+    for demo_org in network.case_holders:
         _add_cases(
             demo_org,
             users,

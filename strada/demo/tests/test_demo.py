@@ -19,6 +19,7 @@ from strada.demo.network import NETWORK, allocate
 from strada.demo.people import people
 from strada.orgs.actions import do_set_active
 from strada.orgs.models import ROLES_BY_KIND, Organisation
+from strada.referrals.demo import made_clients
 
 CLIENTS = 30
 
@@ -32,6 +33,11 @@ def run_demo(**options: object) -> str:
 @pytest.fixture
 def demo(db: object) -> str:
     return run_demo()
+
+
+def generated() -> object:
+    """The clients of the demo's ``--clients`` (without those its referrals and duplicates add)."""
+    return Client.objects.exclude(id__in=made_clients())
 
 
 def coded_distribution(clients: object) -> Counter[tuple[object, ...]]:
@@ -70,7 +76,7 @@ def test_it_builds_every_organisation_with_one_account_per_role(demo):
 
 
 def test_it_spreads_the_clients_over_members_and_affiliates(demo):
-    per_org = Counter(Client.objects.values_list("organisation__code", flat=True))
+    per_org = Counter(generated().values_list("organisation__code", flat=True))
     assert sum(per_org.values()) == CLIENTS
     assert set(per_org) == {org.code for org in NETWORK.case_holders}
     assert per_org["nl"] > per_org["aff2"]
@@ -85,7 +91,8 @@ def test_it_registers_names_in_cyrillic_and_latin_script(demo):
 
 
 def test_it_registers_through_the_real_action(demo):
-    assert AuditEvent.objects.filter(action="client.register").count() == CLIENTS
+    registered = AuditEvent.objects.filter(action="client.register")
+    assert registered.exclude(object_id__in=made_clients()).count() == CLIENTS
     assert Consent.objects.filter(purpose="services").count() >= CLIENTS * 0.8
     client = Client.objects.filter(organisation__code="ua", has_name=True).first()
     identity = unseal(client)
@@ -103,10 +110,14 @@ def test_it_does_not_duplicate_anything_when_run_again(demo):
 
 
 def test_it_adds_only_the_missing_clients_for_a_larger_count(demo):
+    before = Counter(Client.objects.values_list("organisation__code", flat=True))
     call_command("demo", clients=CLIENTS + 10, stdout=io.StringIO())
-    assert Client.objects.count() == CLIENTS + 10
     per_org = Counter(Client.objects.values_list("organisation__code", flat=True))
-    assert dict(per_org) == {k: v for k, v in allocate(CLIENTS + 10).items() if v}
+    # Clients already there count (those the referrals brought too): each organisation is topped
+    # up to its new share, never beyond.
+    wanted = allocate(CLIENTS + 10)
+    assert dict(per_org) == {k: max(v, before[k]) for k, v in wanted.items() if max(v, before[k])}
+    assert per_org != before
 
 
 def test_it_gives_every_account_the_demo_password(demo):
@@ -142,7 +153,7 @@ def test_it_makes_the_same_people_with_the_same_seed(demo):
             )
             for p in made
         )
-    assert coded_distribution(Client.objects.all()) == expected
+    assert coded_distribution(generated()) == expected
 
 
 def test_it_says_how_to_sign_in_and_that_the_data_is_fictional(demo):

@@ -70,7 +70,9 @@ class Command(BaseCommand):
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
         self._report(summary, time.monotonic() - started)
-        if sum(summary.clients_total.values()) > options["clients"]:
+        # The clients that earlier referrals and duplicates brought are not part of --clients.
+        brought = summary.referrals.get("clients_earlier", 0)
+        if sum(summary.clients_total.values()) - brought > options["clients"]:
             self.stdout.write(
                 _("There were already more clients than --clients asks for; none was deleted.")
             )
@@ -133,6 +135,19 @@ class Command(BaseCommand):
                 % {
                     "rounds": summary.rounds.get("rounds_opened", 0),
                     "submissions": summary.rounds.get("submissions_created", 0),
+                }
+            )
+        if summary.referrals.get("referrals") or summary.referrals.get("duplicates_registered"):
+            write(
+                _(
+                    "Referrals: %(referrals)d sent between organisations, in every state; "
+                    "%(duplicates)d people registered by a second member, %(alerts)d duplicate "
+                    "alerts."
+                )
+                % {
+                    "referrals": summary.referrals.get("referrals", 0),
+                    "duplicates": summary.referrals.get("duplicates_registered", 0),
+                    "alerts": summary.referrals.get("alerts_total", 0),
                 }
             )
         if summary.consents_withdrawn:
