@@ -13,11 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from strada.audit.log import Entry, record_many, record_now
 from strada.clients.identity import Identity, query_tokens, unseal
 from strada.clients.models import Client, Consent, SearchToken
+from strada.orgs.models import Organisation
 from strada.orgs.policy import can
 
 
@@ -73,7 +75,7 @@ def references_for_audit(user: Any, client_ids: list[str]) -> dict[str, str]:
             ids.append(uuid.UUID(value))
         except (ValueError, TypeError):
             continue
-    rows = Client.objects.filter(id__in=ids, organisation_id=user.organisation_id)
+    rows = Client.objects.filter(_in_organisation_of(user), id__in=ids).order_by()
     return {str(client_id): ref for client_id, ref in rows.values_list("id", "reference")}
 
 
@@ -136,16 +138,21 @@ def read_identities(user: Any, clients: list[Client], reason: str) -> dict[uuid.
 
 
 MAX_MATCHES = 20_000
+# Up to this many matches, a search selects its clients by id, each through the primary key. With
+# more, walking the organisation's list in its order reaches a page of them sooner. Measured at
+# 100,000 clients, a page and its count cost the same both ways at about 5,000 matches.
+FEW_MATCHES = 5_000
 
 
 def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
     """Clients matching a reference code, every word of a name (in any script) or an identifier.
 
     Names are matched through the blind index, so a search never decrypts other records. Each kind
-    of match is looked up through its own index first, and the page is then selected by id: one
-    query per word, constant, and no scan of the organisation's clients.
+    of match is looked up through its own index first (one query per word, constant), restricted to
+    the user's organisation; the clients are then selected by those ids (``_among``).
     """
-    queryset = visible_clients(user, queryset)
+    base = Client.objects.all() if queryset is None else queryset
+    queryset = visible_clients(user, base)
     query = query.strip()[:200]
     if not query:
         return queryset
@@ -165,4 +172,27 @@ def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
     ids |= by_name or set()
     if identifiers:
         ids |= set(tokens.filter(token__in=identifiers).values_list("client_id", flat=True))
-    return queryset.filter(id__in=ids)
+    return _among(user, base, ids)
+
+
+def _among(user: Any, queryset: Any, ids: set[uuid.UUID]) -> Any:
+    """``visible_clients`` with these ids (found through the user's organisation's indexes).
+
+    Few ids are looked up by primary key, and the organisation is checked on each row found
+    (``EXISTS``) instead of by ``organisation_id = …``: SQLite, which has no statistics unless
+    ``ANALYZE`` has run, takes that equality for the most selective condition and walks every client
+    of the organisation through its index to test the ids (190 ms at 100,000 clients for two ids).
+    Many ids are tested along the organisation's list instead, which finds a page of them sooner.
+    """
+    if not can(user, "client.list") or len(ids) > FEW_MATCHES:
+        return visible_clients(user, queryset).filter(id__in=ids)
+    return queryset.filter(_in_organisation_of(user), id__in=ids)
+
+
+def _in_organisation_of(user: Any) -> Exists:
+    """The client belongs to the user's organisation, as a condition tested on each row found by
+    other means (ids): unlike ``organisation_id = …``, SQLite cannot mistake it for the way in."""
+    own = Organisation.objects.filter(pk=OuterRef("organisation_id")).filter(
+        pk=user.organisation_id
+    )
+    return Exists(own)

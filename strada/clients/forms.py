@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from babel import Locale
 from django import forms
@@ -17,6 +17,7 @@ from django_countries import countries
 from strada.clients import codes
 from strada.clients.identity import Identity
 from strada.clients.models import LANGUAGE_CODES
+from strada.directory.models import Entry
 from strada.orgs.models import Organisation
 
 phone_validator = RegexValidator(
@@ -43,6 +44,36 @@ def language_choices() -> list[tuple[str, str]]:
 def country_choices(blank: bool = True) -> list[tuple[str, str]]:
     pairs = [(code, str(name)) for code, name in countries]
     return [("", "—"), *pairs] if blank else pairs
+
+
+class CachedSelect(forms.Select):
+    """A ``<select>`` whose HTML is kept once rendered, for the same choices (in the user's
+    language), name, selected value and attributes: the ~250 options of a country list, each
+    rendered through the form templates, take 7 to 8 ms of every page that shows one. Values that
+    are none of the choices select nothing and share one kept rendering."""
+
+    MAX_KEPT = 64
+    _kept: ClassVar[dict[tuple[Any, ...], str]] = {}  # shared by every instance
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> Any:
+        choices = tuple(self.choices)
+        selected: str | None = "" if value is None else str(value)
+        if selected not in {str(code) for code, _label in choices}:
+            selected = None  # the HTML never shows the value itself, only which option it selects
+        try:
+            shown = tuple(sorted({**self.attrs, **(attrs or {})}.items()))
+            key = (choices, name, selected, shown, renderer)
+            html = self._kept.get(key)
+        except TypeError:  # unhashable choices (groups) or attributes: nothing kept
+            return super().render(name, value, attrs, renderer)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self._kept) >= self.MAX_KEPT:
+                self._kept.clear()
+            self._kept[key] = html
+        return html
 
 
 class LazyChoicesMixin:
@@ -233,6 +264,24 @@ class RegistrationForm(ClientForm):
         return data
 
 
+REFERRAL_NAMES_NO_RECIPIENT = _(
+    "A referral consent must name the organisation it is for: one of the network or one of the "
+    "directory."
+)
+REFERRAL_NAMES_TWO_RECIPIENTS = _(
+    "A referral consent names one recipient: an organisation of the network or a directory entry, "
+    "not both."
+)
+
+
+class EntryChoiceField(forms.ModelChoiceField):
+    """A directory entry, shown with its city and country (names repeat across countries)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        place = ", ".join(str(part) for part in (obj.city, obj.country) if part)
+        return f"{obj.name} ({place})" if place else str(obj.name)
+
+
 class ConsentForm(LazyChoicesMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=codes.ConsentPurpose.choices)
     recipient = forms.ModelChoiceField(
@@ -240,6 +289,15 @@ class ConsentForm(LazyChoicesMixin, forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Only for a referral consent: the organisation the client agreed to."),
+    )
+    recipient_entry = EntryChoiceField(
+        label=_("Or a recipient outside the network"),
+        queryset=Entry.objects.none(),
+        required=False,
+        help_text=_(
+            "Only for a referral consent to a directory entry (a service outside the network); "
+            "choose either an organisation or an entry."
+        ),
     )
     given_on = forms.DateField(
         label=_("Given on"), validators=[_past_date], widget=forms.DateInput(attrs={"type": "date"})
@@ -256,17 +314,23 @@ class ConsentForm(LazyChoicesMixin, forms.Form):
         recipient.queryset = Organisation.objects.filter(
             active=True, kind__in=["member", "affiliate"]
         ).exclude(id=organisation.id)
+        entry = self.fields["recipient_entry"]
+        assert isinstance(entry, EntryChoiceField)
+        entry.queryset = Entry.objects.filter(active=True).order_by("country", "name")
         self.fields["given_on"].initial = timezone.localdate()
         self.fields["language"].initial = (get_language() or "en")[:2]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("purpose") == codes.ConsentPurpose.REFERRAL and not data.get("recipient"):
-            self.add_error(
-                "recipient", _("A referral consent must name the organisation it is for.")
-            )
-        if data.get("purpose") != codes.ConsentPurpose.REFERRAL and data.get("recipient"):
-            self.add_error("recipient", _("Only a referral consent names a recipient."))
+        named = [name for name in ("recipient", "recipient_entry") if data.get(name)]
+        if data.get("purpose") == codes.ConsentPurpose.REFERRAL:
+            if not named and not (self.has_error("recipient") or self.has_error("recipient_entry")):
+                self.add_error("recipient", REFERRAL_NAMES_NO_RECIPIENT)
+            elif len(named) == 2:
+                self.add_error("recipient_entry", REFERRAL_NAMES_TWO_RECIPIENTS)
+        else:
+            for name in named:
+                self.add_error(name, _("Only a referral consent names a recipient."))
         return data
 
 
@@ -292,7 +356,9 @@ class ClientFilterForm(LazyChoicesMixin, forms.Form):
     gender = forms.ChoiceField(
         label=_("Gender"), required=False, choices=[("", _("Any")), *codes.Gender.choices]
     )
-    citizenship_country = forms.ChoiceField(label=_("Citizenship"), required=False)
+    citizenship_country = forms.ChoiceField(
+        label=_("Citizenship"), required=False, widget=CachedSelect
+    )
     year = forms.IntegerField(
         label=_("Registered in"), required=False, min_value=1990, max_value=2100
     )

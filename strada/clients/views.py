@@ -8,9 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from strada.audit.models import AuditEvent
@@ -34,15 +36,77 @@ from strada.clients.forms import (
     WithdrawConsentForm,
 )
 from strada.clients.identity import Identity
-from strada.clients.models import Client
+from strada.clients.models import Client, Consent
 from strada.orgs.policy import can, requires
 from strada.web.forms import add_errors
+
+# A search or a filter counts its clients up to this many; past it the page says "more than 1000
+# clients" and the pager has no last page.
+COUNT_CAP = 1000
+
+
+class _CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` + 1 rows (all of them when ``cap`` is None), so that
+    counting a search or a filter stops early instead of reading every match on every page. Past
+    the cap, ``capped`` is true, pages are not checked against a last page, and each page fetches
+    one row more than it shows to know whether there is a next one."""
+
+    def __init__(self, queryset: Any, per_page: int, cap: int | None) -> None:
+        super().__init__(queryset, per_page)
+        self.queryset = queryset
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        if self.cap is None:
+            return int(self.queryset.count())
+        return int(self.queryset.order_by()[: self.cap + 1].count())
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.count > self.cap
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.capped or int(number) < 1:  # an integer: the parent has checked that
+                raise
+            return int(number)
+
+    def page(self, number: Any) -> Page:
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.queryset[bottom : bottom + self.per_page + 1])
+        if not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # past the last match: the last page counted, as for an exact count
+            return self.page(self.num_pages)
+
+
+class _OpenPage(Page):
+    """A page of a capped paginator: whether a next page exists is known from the rows fetched."""
+
+    def __init__(self, object_list: Any, number: int, paginator: Any, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
 
 
 @requires("client.list")
 def client_list(request: HttpRequest) -> HttpResponse:
     form = ClientFilterForm(request.GET or None)
     clients = search_clients(request.user, "")
+    filtered = False
     if form.is_valid():
         data = form.cleaned_data
         clients = search_clients(request.user, data["q"])
@@ -52,13 +116,21 @@ def client_list(request: HttpRequest) -> HttpResponse:
             clients = clients.filter(citizenship__icontains=f'"{data["citizenship_country"]}"')
         if data["year"]:
             clients = clients.filter(registered_on__year=data["year"])
-        if data["consent"]:
-            clients = clients.filter(
-                consents__purpose=data["consent"], consents__withdrawn_on__isnull=True
-            ).distinct()
+        if data["consent"]:  # EXISTS rather than a join: no DISTINCT, and a count can stop early
+            active = Consent.objects.filter(
+                client=OuterRef("pk"), purpose=data["consent"], withdrawn_on__isnull=True
+            )
+            clients = clients.filter(Exists(active))
+        filtered = any(data[name] for name in form.fields)
     elif form.is_bound:
         clients = clients.none()
-    paginator = Paginator(clients.select_related("organisation"), settings.STRADA_PAGE_SIZE)
+    # The whole list is counted exactly (through the organisation's index); a search or a filter
+    # up to COUNT_CAP.
+    paginator = _CappedPaginator(
+        clients.select_related("organisation"),
+        settings.STRADA_PAGE_SIZE,
+        COUNT_CAP if filtered else None,
+    )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     identities = read_identities(request.user, rows, reason="list")
@@ -113,7 +185,9 @@ def detail(request: HttpRequest, client_id: str) -> HttpResponse:
     identity = None
     if can(request.user, "client.view_identity"):
         identity = read_identity(request.user, client, reason="detail")
-    consents = client.consents.select_related("recipient").order_by("purpose", "-given_on")
+    consents = client.consents.select_related("recipient", "recipient_entry").order_by(
+        "purpose", "-given_on"
+    )
     cases = list(client_cases(request.user, client))
     return render(
         request,
@@ -183,6 +257,7 @@ def consent_add(request: HttpRequest, client_id: str) -> HttpResponse:
                     language=data["language"],
                     form=data["form"],
                     recipient=data["recipient"],
+                    recipient_entry=data["recipient_entry"],
                 ),
             )
         except ValidationError as error:

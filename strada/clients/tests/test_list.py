@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from strada.audit.models import AuditEvent
+from strada.clients.access import search_clients
+from strada.clients.models import Client
 from strada.conftest import register
 
 
@@ -75,3 +78,130 @@ def test_it_says_so_when_nothing_matches(network, login):
     register(network.anna, first_name="Ana")
     response = login(network.anna).get("/clients/?q=nobody")
     assert "No client matches this search" in response.content.decode()
+
+
+def test_it_keeps_the_query_count_of_a_filtered_page_whether_counted_in_full_or_capped(
+    network, login, monkeypatch
+):
+    from strada.clients import views
+
+    http = login(network.anna)
+    http.get("/")
+    for n in range(3):
+        register(network.anna, first_name=f"Ana{n}", coded={"citizenship": ["UA"]})
+    url = "/clients/?gender=Feminine&citizenship_country=UA&consent=services"
+    counted = _queries(http, url)
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    assert "More than 2 clients" in http.get(url).content.decode()
+    assert _queries(http, url) == counted
+
+
+def test_it_counts_a_search_up_to_the_cap_and_still_pages_past_it(
+    network, login, monkeypatch, settings
+):
+    from strada.clients import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    settings.STRADA_PAGE_SIZE = 2
+    for n in range(5):
+        register(network.anna, first_name=f"Ana{n}", second_name="Zamfir")
+    register(network.anna, first_name="Ion")
+    http = login(network.anna)
+
+    first = http.get("/clients/?q=zamfir")
+    body = first.content.decode()
+    assert "More than 3 clients" in body
+    assert "Page 1<" in body
+    assert "Page 1 of" not in body
+    assert "Next" in body
+    last = http.get("/clients/?q=zamfir&page=3")
+    assert len(last.context["rows"]) == 1
+    assert "Next" not in last.content.decode()
+    shown = [c.id for page in (1, 2, 3) for c, _ in http.get(f"/clients/?q=zamfir&page={page}").context["rows"]]  # fmt: skip
+    assert len(set(shown)) == 5
+    # Past the last page: the last page that was counted, as Django's paginator does.
+    assert http.get("/clients/?q=zamfir&page=9").context["page"].number == 2
+    # The whole list is counted exactly.
+    whole = http.get("/clients/").content.decode()
+    assert "6 clients" in whole
+    assert "Page 1 of 3" in whole
+
+
+def test_it_lists_the_same_clients_whether_it_looks_them_up_by_id_or_along_the_list(
+    network, login, monkeypatch
+):
+    from strada.clients import access
+
+    for _ in range(4):
+        register(network.anna, first_name="Ana", second_name="Zamfir")
+    register(network.anna, first_name="Ion", second_name="Zamfir", coded={"gender": "Masculine"})
+    register(network.chiara, first_name="Ana", second_name="Zamfir")
+    http = login(network.anna)
+    urls = ["/clients/?q=zamfir", "/clients/?q=zamfir&gender=Masculine", "/clients/?q=ana"]
+
+    def listed() -> list[list[str]]:
+        return [[c.reference for c, _ in http.get(url).context["rows"]] for url in urls]
+
+    by_id = listed()
+    monkeypatch.setattr(access, "FEW_MATCHES", 0)
+    assert listed() == by_id
+    assert [len(refs) for refs in by_id] == [5, 1, 4]
+
+
+def test_it_never_lists_another_organisations_client_even_by_its_id(network):
+    from strada.clients.access import _among
+
+    theirs = register(network.chiara, first_name="Ana")
+    ours = register(network.anna, first_name="Ana")
+    assert list(_among(network.anna, Client.objects.all(), {theirs.id, ours.id})) == [ours]
+    assert list(_among(network.dana, Client.objects.all(), {ours.id})) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_it_looks_a_few_matches_up_by_primary_key_on_sqlite(network):
+    """Without statistics SQLite would walk the organisation's clients to test the ids."""
+    for n in range(3):
+        register(network.anna, first_name="Ana", second_name=f"Zamfir{n}")
+    sql, params = search_clients(network.anna, "ana")[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "clients_client USING INDEX sqlite_autoindex_clients_client_1 (id=?)" in plan, plan
+    assert "organisation_id=?" not in plan, plan
+
+
+def test_it_filters_by_an_active_consent_only(network, login):
+    from strada.clients.actions import do_withdraw_consent
+
+    ana = register(network.anna, first_name="Ana")
+    register(network.anna, first_name="Ion", consents=["services"])
+    http = login(network.anna)
+    assert len(http.get("/clients/?consent=statistics").context["rows"]) == 1
+    do_withdraw_consent(network.anna, ana.consents.get(purpose="statistics"))
+    assert len(http.get("/clients/?consent=statistics").context["rows"]) == 0
+    assert len(http.get("/clients/?consent=services").context["rows"]) == 2
+
+
+def test_it_renders_the_kept_country_select_as_the_plain_one():
+    from django import forms
+    from django.utils import translation
+
+    from strada.clients.forms import CachedSelect, country_choices
+
+    attrs = {"id": "id_citizenship_country"}
+    for language in ("en", "uk"):
+        with translation.override(language):
+            choices = country_choices()
+            plain = forms.Select(choices=choices)
+            kept = CachedSelect(choices=choices)
+            for value in ("UA", "", None, "XX", "<script>"):
+                expected = plain.render("citizenship_country", value, attrs)
+                assert kept.render("citizenship_country", value, attrs) == expected
+                assert kept.render("citizenship_country", value, attrs) == expected  # kept
+            assert 'value="UA" selected' in kept.render("citizenship_country", "UA", attrs)
+    with translation.override("uk"):
+        ukrainian = CachedSelect(choices=country_choices()).render("c", "UA", attrs)
+    with translation.override("en"):
+        english = CachedSelect(choices=country_choices()).render("c", "UA", attrs)
+    assert "Україна" in ukrainian
+    assert "Ukraine" in english
