@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check strada bench
 
 typecheck: $(STAMP)
-	STRADA_TESTING=1 $(BIN)/mypy strada
+	STRADA_TESTING=1 $(BIN)/mypy strada bench
 
 migrations-check: $(STAMP)
 	STRADA_TESTING=1 STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/strada makemigrations --check --dry-run

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -78,17 +79,20 @@ def single(bench: Any, clients: int, rounds: int) -> dict[str, Any]:
             floor.rows_for(bench.org, bench.user, g, f, all_rows=True)
             for g, f in zip(batch, refs, strict=True)
         ]
-        rates["real"].append(
-            _rate(per_round, lambda b=batch: [do_register_client(bench.user, g) for g in b])
-        )
-        rates["floor_client"].append(_rate(per_round, lambda t=one: floor.write(t)))
-        rates["floor_all"].append(_rate(per_round, lambda t=full: floor.write(t)))
+        rates["real"].append(_rate(per_round, partial(_register_each, bench.user, batch)))
+        rates["floor_client"].append(_rate(per_round, partial(floor.write, one)))
+        rates["floor_all"].append(_rate(per_round, partial(floor.write, full)))
         say(
             f"  round {r + 1}/{rounds}: real {rates['real'][-1]:,.0f}/s, "
             f"floor {rates['floor_client'][-1]:,.0f}/s (client row), "
             f"{rates['floor_all'][-1]:,.0f}/s (all rows)",
         )
     return _summary("register, one transaction per client", rates, per_round * rounds)
+
+
+def _register_each(user: Any, registrations: list[Any]) -> None:
+    for registration in registrations:
+        do_register_client(user, registration)
 
 
 def batched(bench: Any, clients: int, batch_size: int) -> dict[str, Any]:
@@ -109,9 +113,9 @@ def batched(bench: Any, clients: int, batch_size: int) -> dict[str, Any]:
             floor.rows_for(bench.org, bench.user, g, f, all_rows=True)
             for g, f in zip(batch, _references("A", b * batch_size, batch_size), strict=True)
         )
-        rates["real"].append(_rate(batch_size, lambda g=batch: do_register_clients(bench.user, g)))
-        rates["floor_client"].append(_rate(batch_size, lambda t=one: floor.write([t])))
-        rates["floor_all"].append(_rate(batch_size, lambda t=full: floor.write([t])))
+        rates["real"].append(_rate(batch_size, partial(do_register_clients, bench.user, batch)))
+        rates["floor_client"].append(_rate(batch_size, partial(floor.write, [one])))
+        rates["floor_all"].append(_rate(batch_size, partial(floor.write, [full])))
         say(
             f"  batch {b + 1}/{batches}: real {rates['real'][-1]:,.0f}/s, "
             f"floor {rates['floor_client'][-1]:,.0f}/s (client row), "
