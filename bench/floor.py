@@ -23,8 +23,10 @@ from strada.audit.models import AuditEvent
 from strada.clients.actions import Registration
 from strada.clients.identity import IDENTITY_FIELDS, search_tokens
 from strada.clients.models import Client, Consent, SearchToken
+from strada.referrals.duplicates import identity_tokens
+from strada.referrals.models import LinkageToken
 
-MODELS = [Client, SearchToken, Consent, AuditEvent]
+MODELS = [Client, SearchToken, Consent, AuditEvent, LinkageToken]
 
 
 def _table(model: Any) -> str:
@@ -98,14 +100,23 @@ def _insert_sql(model: Any, columns: Sequence[str]) -> str:
 CLIENT_COLUMNS = [f.column for f in Client._meta.concrete_fields]
 TOKEN_COLUMNS = [f.column for f in SearchToken._meta.concrete_fields if f.column != "id"]
 CONSENT_COLUMNS = [f.column for f in Consent._meta.concrete_fields]
+LINKAGE_COLUMNS = [f.column for f in LinkageToken._meta.concrete_fields if f.column != "id"]
 AUDIT_COLUMNS = [f.column for f in AuditEvent._meta.concrete_fields if f.column != "seq"]
 
 
 def rows_for(
-    org: Any, user: Any, registration: Registration, reference: str, *, all_rows: bool
+    org: Any,
+    user: Any,
+    registration: Registration,
+    reference: str,
+    *,
+    all_rows: bool,
+    linkage: bool = False,
 ) -> list[Statement]:
     """The statements that write one client's rows: the client row alone, or (``all_rows``) also
-    its search tokens, consents and audit events, with random bytes where the real path encrypts."""
+    its search tokens, consents and audit events, with random bytes where the real path encrypts;
+    ``linkage`` adds its duplicate-detection tokens (written in the transaction of a single
+    registration; a big batch leaves them to a background task)."""
     now = timezone.now()
     client_id = uuid.uuid4()
     identity = registration.identity.with_transliteration(registration.coded.get("citizenship"))
@@ -153,12 +164,24 @@ def rows_for(
             ],
         )
     )
+    if linkage:
+        tokens = identity_tokens(identity, registration.coded.get("birth_year"))
+        statements.append(
+            Statement(
+                _insert_sql(LinkageToken, LINKAGE_COLUMNS),
+                [
+                    tuple(_param(v) for v in (client_id, org.id, os.urandom(16).hex(), "ND"))
+                    for _ in tokens
+                ],
+            )
+        )
     consents = [
         {
             "id": uuid.uuid4(),
             "client_id": client_id,
             "purpose": item.purpose,
             "recipient_id": None,
+            "recipient_entry_id": None,
             "given_on": item.given_on,
             "form": item.form,
             "wording_version": item.wording_version,

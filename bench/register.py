@@ -76,7 +76,7 @@ def single(bench: Any, clients: int, rounds: int) -> dict[str, Any]:
         ]
         refs = _references("A", r * per_round, per_round)
         full = [
-            floor.rows_for(bench.org, bench.user, g, f, all_rows=True)
+            floor.rows_for(bench.org, bench.user, g, f, all_rows=True, linkage=True)
             for g, f in zip(batch, refs, strict=True)
         ]
         rates["real"].append(_rate(per_round, partial(_register_each, bench.user, batch)))

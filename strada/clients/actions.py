@@ -293,7 +293,7 @@ def _link(org: Organisation, built: Sequence[_Built]) -> None:
 
     people = [(item.entry.object_id, item.identity, _birth_year(item.client)) for item in built]
     if len(people) <= LINK_INLINE:
-        duplicates.refresh(org, people)
+        duplicates.refresh(org, people, new=True)
         return
     tasks.link_after_commit(org.id, [client_id for client_id, _identity, _year in people])
 

@@ -261,7 +261,7 @@ def do_accept_referral(actor: Any, referral: Referral) -> Client:
         locked.save(update_fields=["receiver_client", "status", "answered_at", "answered_by"])
         if original is None or client.id != original.source_client_id:
             # The two ends of the referral are linked now: no alert about them, alerts with others.
-            duplicates.refresh(org, [(client.id, identity, client.birth_year)])
+            duplicates.refresh(org, [(client.id, identity, client.birth_year)], new=True)
         _event(actor, "referral.accept", locked)
         _notify(locked.sender_id, codes.NotificationKind.REFERRAL_ACCEPTED, locked)
     _refresh(referral, locked)

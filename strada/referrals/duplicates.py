@@ -105,15 +105,17 @@ def _with_full_date(client_ids: set[UUID]) -> set[UUID]:
 
 
 def refresh(
-    org: Organisation, people: Sequence[tuple[UUID, Identity, int | None]]
+    org: Organisation, people: Sequence[tuple[UUID, Identity, int | None]], *, new: bool = False
 ) -> list[DuplicateAlert]:
     """Replace the linkage tokens of these clients of ``org`` (id, identity, birth year) and raise
-    alerts for new likely matches. Must run inside the caller's transaction."""
+    alerts for new likely matches. Must run inside the caller's transaction. ``new``: the clients
+    were registered in this transaction, so they have no tokens to delete."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("duplicates.refresh must run inside the caller's transaction")
     ids = [client_id for client_id, _identity, _year in people]
-    for start in range(0, len(ids), CHUNK):
-        LinkageToken.objects.filter(client_id__in=ids[start : start + CHUNK]).delete()
+    if not new:
+        for start in range(0, len(ids), CHUNK):
+            LinkageToken.objects.filter(client_id__in=ids[start : start + CHUNK]).delete()
     if not org.linkage_enabled:
         return []
     tokens_by_client = {
