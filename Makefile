@@ -42,13 +42,13 @@ NO_TESTS = { rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (ex
 
 pytest: $(STAMP)
 	@echo "== tests on SQLite =="
-	STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q || $(NO_TESTS)
+	STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q --durations=15 || $(NO_TESTS)
 
 # PostgreSQL: set STRADA_TEST_POSTGRES_URL (.ci/run starts a server and sets it).
 pytest-postgres: $(STAMP)
 	@if [ -n "$$STRADA_TEST_POSTGRES_URL" ]; then \
 		echo "== tests on PostgreSQL =="; \
-		DATABASE_URL="$$STRADA_TEST_POSTGRES_URL" STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q || $(NO_TESTS); \
+		DATABASE_URL="$$STRADA_TEST_POSTGRES_URL" STRADA_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 -q --durations=15 || $(NO_TESTS); \
 	else \
 		echo "== PostgreSQL tests skipped: STRADA_TEST_POSTGRES_URL is not set (bash .ci/run sets it) =="; \
 	fi

@@ -233,11 +233,9 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["case", "start_date"]
-        # (start_date, case): the services of a period (statistics), without reading the table.
-        indexes = [
-            models.Index(fields=["case", "start_date"]),
-            models.Index(fields=["start_date", "case"]),
-        ]
+        # (case, start_date, type): a case's services in order, and the services of a period by
+        # case and type (statistics, stats/compute.py) without reading the table.
+        indexes = [models.Index(fields=["case", "start_date", "type"])]
 
     def __str__(self) -> str:
         return self.type

@@ -48,58 +48,52 @@ person, case or event count is exhaustive ("unknown" where a fact is missing), s
 the sum of the cells of each one-dimension breakdown (except overlapping service types), and a
 cross-table's cells sum to its margins.
 
-How. Each figure family is one or two GROUP BY queries (``values().annotate(Count)``) whose rows are
-the distinct combinations of the dimensions, summed into the published cells in Python: the work in
-Python grows with the number of combinations, not of clients. The median is the one figure SQL
-cannot give on every database, so the first-service dates of the clients concerned are read
-(one row per client, no model instances).
+How. The round's population is written once (``population.period_population``): two temporary
+tables hold the organisation's clients (consent for the period, sex, age band) and their cases
+(client facts, and whether each was open, identified, or is a victim's counted case in the period),
+in one transaction that only reads the records. Each family then reads those narrow tables, joined
+to the case parts it counts, instead of checking consent and reading the wide case and client rows
+again. Legal steps and compensation are grouped by the database (one row per combination of the
+dimensions, summed into the published cells in Python). The victims' counted cases, the services
+started in the period and the cases open or identified in it are each read once, one row per case
+or service (plain tuples, no model instances), and counted in Python: the victim figures, the three
+service families (distinct clients per type, first services and their median, which SQL cannot
+give on every database), the clients assisted and the clients with a record in the period.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import itertools
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Case as SqlCase
-from django.db.models import (
-    CharField,
-    Count,
-    Exists,
-    F,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
 
 from strada.cases import codes
-from strada.cases.models import Case, Compensation, LegalProceeding, Service, TraffickingEvent
-from strada.clients import codes as client_codes
-from strada.clients.models import Client, Consent
+from strada.cases.models import Case, TraffickingEvent
 from strada.orgs.models import Organisation
 from strada.stats import dimensions as dims
+from strada.stats import population
 from strada.stats.catalogue import DEFAULT_CATALOGUE
 from strada.stats.dimensions import UNKNOWN, cell_key
 from strada.stats.models import ReportingRound
+from strada.stats.population import CASES, CLIENTS, age_band_sql, sex_sql, sql_list
 
 Values = dict[tuple[str, str], Decimal]
 Cells = dict[str, Decimal]
 Row = tuple[dict[str, str], int]
 
-VICTIM_STATUSES = (codes.TraffickingStatus.POSSIBLE, codes.TraffickingStatus.ACTUAL)
 # Legal steps counted one by one (by outcome), and those counted as distinct cases.
 LEGAL_EVENTS: dict[str, str] = {
     "reflection_periods": codes.LegalStep.REFLECTION_PERIOD,
@@ -111,6 +105,7 @@ LEGAL_CASES: dict[str, str] = {
     "crim_investigations": codes.LegalStep.INVESTIGATION,
     "crim_prosecutions": codes.LegalStep.PROSECUTION,
 }
+COMPENSATION_DATES = {"claimed": "claimed_on", "awarded": "awarded_on", "paid": "paid_on"}
 
 
 @dataclass
@@ -120,53 +115,118 @@ class Computation:
     excluded_without_consent: int
 
 
-# --- SQL expressions over the client reached through ``prefix`` ("" from Client, "client__" from
-# Case, "case__client__" from a case part).
-
-
-def consented_ids(start: dt.date, end: dt.date) -> QuerySet[Consent, Any]:
-    """The ids of the clients whose consent for statistics was active during the period: one
-    uncorrelated subquery (``client__in=``), evaluated once by the database, not per row."""
-    return (
-        Consent.objects.filter(purpose=client_codes.ConsentPurpose.STATISTICS, given_on__lte=end)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=start))
-        .values("client_id")
-    )
-
-
-def consented(prefix: str, start: dt.date, end: dt.date) -> Q:
-    """The client's consent for statistics was active during the period."""
-    return Q(**{f"{prefix}pk__in" if prefix else "pk__in": consented_ids(start, end)})
-
-
-def sex_sql(prefix: str) -> SqlCase:
-    return SqlCase(
-        *(
-            When(**{f"{prefix}gender__in": [g for g, s in dims.SEX_OF_GENDER.items() if s == sex]},
-                 then=Value(sex))
-            for sex in ("female", "male")
-        ),
-        default=Value("other_unknown"),
-        output_field=CharField(),
-    )  # fmt: skip
-
-
-def age_band_sql(prefix: str, year: int) -> SqlCase:
-    """The age band of the age reached in ``year`` (birth year), else the recorded band."""
-    born = f"{prefix}birth_year"
-    uppers = [(8, "0-8"), (17, "9-17"), (20, "18-20"), (23, "21-23"), (26, "24-26"),
-              (29, "27-29"), (38, "30-38"), (47, "39-47")]  # fmt: skip
-    from_year = [When(**{f"{born}__gte": year - upper}, then=Value(band)) for upper, band in uppers]
-    return SqlCase(
-        When(**{f"{born}__isnull": False}, then=SqlCase(*from_year, default=Value("48+"))),
-        When(**{f"{prefix}age_band": ""}, then=Value(UNKNOWN)),
-        default=F(f"{prefix}age_band"),
-        output_field=CharField(),
-    )
-
-
 def citizenship_sql(prefix: str, index: int) -> KeyTextTransform:
     return KeyTextTransform(str(index), f"{prefix}citizenship")
+
+
+# --- The families' SQL over the population's tables (population.py). Parameters are named: org,
+# start, end (``population.params``); code values are constants, inlined by ``sql_list``.
+
+_PERIOD = "BETWEEN %(start)s AND %(end)s"
+# Client ids are read as text where Python counts them: a UUID object (PostgreSQL) costs far more to
+# make and to hash than its text (SQLite keeps the text already).
+_CLIENT_ID = "CAST(client_id AS TEXT)"
+_T_CLIENT_ID = "CAST(t.client_id AS TEXT)"
+
+# The cases open or identified in the period, with their client: the clients assisted (consented,
+# with a case open in the period) and part of "a record in the period" are counted from these rows.
+CASES_IN_PERIOD_SQL = (
+    f"SELECT {_CLIENT_ID}, consented, open, sex, band, "  # noqa: S608
+    "CASE WHEN registered_on >= %(start)s THEN 'new' ELSE 'continuing' END "
+    f"FROM {CASES} WHERE open = 1 OR identified = 1"
+)
+
+# Every service started in the period on a case of the organisation, with its client (consented or
+# not: the clients with a record in the period count those left out too). The three service
+# families and the service part of "a record in the period" are counted from these rows in Python.
+# CROSS JOIN with the condition in WHERE: SQLite keeps the tables in the order written (the cases,
+# in case order, drive; their services come from the (case, start_date, type) index alone), while
+# PostgreSQL plans it as any inner join.
+SERVICES_SQL = (
+    f"SELECT {_T_CLIENT_ID}, t.consented, t.sex, t.registered_on, s.type, s.start_date "  # noqa: S608
+    f"FROM {CASES} t CROSS JOIN cases_service s "
+    f"WHERE s.case_id = t.case_id AND s.start_date {_PERIOD}"
+)
+
+# The consented clients with a service (on any of their cases) that started before the period:
+# one look per case into the services' (case, start_date, type) index, in case order.
+SERVED_BEFORE_SQL = (
+    f"SELECT {_T_CLIENT_ID} FROM {CASES} t WHERE t.consented = 1 AND EXISTS (SELECT 1 "  # noqa: S608
+    "FROM cases_service e WHERE e.case_id = t.case_id AND e.start_date < %(start)s)"
+)
+
+_EVENT_STEPS = sql_list(LEGAL_EVENTS.values())
+_VERDICT = sql_list([codes.LegalStep.VERDICT])
+_STARTED_STEPS = sql_list(
+    s for s in [*LEGAL_EVENTS.values(), *LEGAL_CASES.values()] if s != codes.LegalStep.VERDICT
+)
+# Legal steps of the period (a verdict dated by its end date, else its start; any other step by its
+# start) by step, outcome (only for the steps counted one by one) and sex: steps and distinct cases.
+LEGAL_SQL = (
+    f"SELECT x.step, CASE WHEN x.step IN ({_EVENT_STEPS}) THEN x.outcome ELSE '' END, "  # noqa: S608
+    "t.sex, COUNT(*), COUNT(DISTINCT x.case_id) "
+    f"FROM cases_legalproceeding x JOIN {CASES} t ON t.case_id = x.case_id "
+    f"WHERE t.consented = 1 AND ((x.step IN ({_STARTED_STEPS}) AND x.start_date {_PERIOD}) "
+    f"OR (x.step = {_VERDICT} AND (x.end_date {_PERIOD} "
+    f"OR (x.end_date IS NULL AND x.start_date {_PERIOD})))) GROUP BY 1, 2, 3"
+)
+
+# Compensation rows with a claim, award or payment in the period, per route and currency: the
+# count and sum of each kind (conditional aggregation).
+COMPENSATION_SQL = (
+    "SELECT x.route, x.currency, "  # noqa: S608
+    + ", ".join(
+        f"SUM(CASE WHEN x.{dated} {_PERIOD} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN x.{dated} {_PERIOD} THEN x.{kind}_amount END)"
+        for kind, dated in COMPENSATION_DATES.items()
+    )
+    + f" FROM cases_compensation x JOIN {CASES} t ON t.case_id = x.case_id WHERE t.consented = 1 "
+    + "AND ("
+    + " OR ".join(f"x.{dated} {_PERIOD}" for dated in COMPENSATION_DATES.values())
+    + ") GROUP BY 1, 2"
+)
+
+# The clients with a record in the period other than a case or a service (consented or not, one row
+# per record): registered in it, or with a legal step started or ended, or compensation dated in it.
+RECORD_SQL = (
+    f"SELECT {_CLIENT_ID}, consented FROM {CLIENTS} WHERE registered_on {_PERIOD} "  # noqa: S608
+    f"UNION ALL SELECT {_T_CLIENT_ID}, t.consented FROM cases_legalproceeding x JOIN {CASES} t "
+    f"ON t.case_id = x.case_id WHERE x.start_date {_PERIOD} OR x.end_date {_PERIOD} "
+    f"UNION ALL SELECT {_T_CLIENT_ID}, t.consented FROM cases_compensation x JOIN {CASES} t "
+    "ON t.case_id = x.case_id WHERE "
+    + " OR ".join(f"x.{dated} {_PERIOD}" for dated in COMPENSATION_DATES.values())
+)
+
+
+@dataclass
+class ServiceCounts:
+    """What the services started in the period give (consented clients only, except ``clients``)."""
+
+    services: Counter[str] = field(default_factory=Counter)  # per type
+    clients_by_type: Counter[str] = field(default_factory=Counter)
+    clients_by_sex: Counter[str] = field(default_factory=Counter)
+    # Per sex, the days from registration to the first service of each client whose first service
+    # started in the period.
+    first: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    clients: dict[Any, int] = field(default_factory=dict)  # every client served: consented or not
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """A date as the database returns it (SQLite gives the text of a computed or copied date)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+_CENTS = Decimal("0.01")  # the amounts' two decimal places (cases.Compensation)
+
+
+def _amount(value: Decimal | float | None) -> Decimal:
+    """A sum of amounts as the ORM gives it: SQLite adds a decimal column as floating point, which
+    is read back with 15 significant digits and rounded to the column's two decimal places."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, float):
+        return decimal.Context(prec=15).create_decimal_from_float(value).quantize(_CENTS)
+    return Decimal(value).quantize(_CENTS)
 
 
 # --- Tabulation: combination rows into published cells.
@@ -187,8 +247,14 @@ def tabulate(rows: Iterable[Row], disaggregations: list[str], *, total: bool = T
         if all(not dims.DIMENSIONS[d].is_open for d in breakdown):
             for combination in itertools.product(*(_values_of(d) for d in breakdown)):
                 cells[cell_key(**dict(zip(breakdown, combination, strict=True)))] += 0
+        # Summed per combination of the breakdown's values first: one cell key per combination.
+        values_of = itemgetter(*breakdown)
+        sums: Counter[Any] = Counter()
         for row, n in rows:
-            cells[cell_key(**{d: row[d] for d in breakdown})] += n
+            sums[values_of(row)] += n
+        for combination, n in sums.items():
+            values = combination if len(breakdown) > 1 else (combination,)
+            cells[cell_key(**dict(zip(breakdown, values, strict=True)))] += n
     return dict(cells)
 
 
@@ -207,36 +273,21 @@ class Context:
     def home(self) -> str:
         return str(self.organisation.country)
 
+    def _rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of one of the families' statements (run inside ``period_population``)."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, population.params(self.organisation, self.start, self.end))
+            return cursor.fetchall()
+
     # -- registered victims
-
-    def _reference_date(self) -> Coalesce:
-        return Coalesce("identification_date", "opened_on")
-
-    def victim_cases(self) -> QuerySet[Case]:
-        """The counted case of each registered victim of the period (see the module docstring)."""
-        later = (
-            Case.objects.filter(
-                client=OuterRef("client"),
-                number__gt=OuterRef("number"),
-                trafficking_status__in=VICTIM_STATUSES,
-            )
-            .annotate(reference_date=self._reference_date())
-            .filter(reference_date__range=(self.start, self.end))
-        )
-        return (
-            Case.objects.filter(
-                organisation=self.organisation, trafficking_status__in=VICTIM_STATUSES
-            )
-            .annotate(reference_date=self._reference_date())
-            .filter(reference_date__range=(self.start, self.end))
-            .filter(consented("client__", self.start, self.end))
-            .filter(~Exists(later))
-        )
 
     @cached_property
     def _victims(self) -> list[dict[str, Any]]:
-        """The combinations of every fact the victim figures need, with their counts: one query
-        for the three families (by person, by place, re-trafficked)."""
+        """The combinations of every fact the victim figures need, with their counts, for the
+        three families (by person, by place, re-trafficked): one row per counted case (``victim``
+        in the population's cases), counted here, so that the database evaluates the subqueries
+        once per case (a GROUP BY over them evaluates them again for the grouping)."""
+        counted = RawSQL(f"SELECT case_id FROM {CASES} WHERE victim = 1 AND consented = 1", ())  # noqa: S608, S611
         first_exploitation = (
             TraffickingEvent.objects.filter(
                 case=OuterRef("pk"), type=codes.TraffickingEventType.EXPLOITATION
@@ -247,22 +298,23 @@ class Context:
         earlier = Case.objects.filter(
             client=OuterRef("client"), opened_on__lt=OuterRef("opened_on")
         )
-        return list(
-            self.victim_cases()
-            .values(
-                "trafficking_status",
-                "identification_actor",
-                sex=sex_sql("client__"),
-                band=age_band_sql("client__", self.year),
-                c0=citizenship_sql("client__", 0),
-                c1=citizenship_sql("client__", 1),
-                form=KeyTextTransform("0", "type_of_exploitation"),
-                country=Subquery(first_exploitation),
-                again=Exists(earlier),
-            )
-            .annotate(n=Count("id"))
-            .order_by()
+        facts = Case.objects.filter(pk__in=counted).values_list(
+            "trafficking_status",
+            "identification_actor",
+            sex_sql("client__"),
+            age_band_sql("client__", self.year),
+            citizenship_sql("client__", 0),
+            citizenship_sql("client__", 1),
+            KeyTextTransform("0", "type_of_exploitation"),
+            Subquery(first_exploitation),
+            Exists(earlier),
         )
+        names = ("trafficking_status", "identification_actor", "sex", "band", "c0", "c1", "form",
+                 "country", "again")  # fmt: skip
+        return [
+            {**dict(zip(names, row, strict=True)), "n": n}
+            for row, n in Counter(facts.order_by()).items()
+        ]
 
     @cached_property
     def victims_by_person(self) -> list[Row]:
@@ -310,108 +362,91 @@ class Context:
 
     # -- clients and services
 
-    def clients(self) -> QuerySet[Client]:
-        return Client.objects.filter(organisation=self.organisation).filter(
-            consented("", self.start, self.end)
-        )
-
-    # Uncorrelated subqueries of client ids (``pk__in=``): each evaluated once, driven by dates.
-
-    def open_case_clients(self) -> QuerySet[Case, Any]:
-        """Clients with a case open at some time in the period."""
-        return (
-            Case.objects.filter(opened_on__lte=self.end)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=self.start))
-            .values("client_id")
-        )
-
-    def service_clients(self) -> QuerySet[Service, Any]:
-        """Clients with a service started in the period (on any of their cases)."""
-        return Service.objects.filter(start_date__range=(self.start, self.end)).values(
-            "case__client_id"
-        )
-
-    def services(self) -> QuerySet[Service]:
-        return Service.objects.filter(
-            case__organisation=self.organisation, start_date__range=(self.start, self.end)
-        ).filter(consented("case__client__", self.start, self.end))
-
-    def legal_steps(self, steps: list[str]) -> QuerySet[LegalProceeding]:
-        """Legal steps of these kinds dated in the period: a verdict by its end date (else its
-        start), any other step by its start."""
-        period = (self.start, self.end)
-        verdict = codes.LegalStep.VERDICT
-        # Written so that the database can drive the steps dated by their start from its index.
-        dated = Q(step__in=[s for s in steps if s != verdict], start_date__range=period)
-        if verdict in steps:
-            dated |= Q(step=verdict) & (
-                Q(end_date__range=period) | Q(end_date__isnull=True, start_date__range=period)
-            )
-        return (
-            LegalProceeding.objects.filter(case__organisation=self.organisation)
-            .filter(dated)
-            .filter(consented("case__client__", self.start, self.end))
-        )
+    @cached_property
+    def _cases(self) -> list[tuple[Any, int, int, str, str, str]]:
+        """(client, consented, open, sex, age band, client type) of the cases open or identified
+        in the period."""
+        return self._rows(CASES_IN_PERIOD_SQL)
 
     @cached_property
-    def _legal_rows(self) -> list[dict[str, Any]]:
-        """One query for both legal families: per step, outcome, sex and case, the steps dated in
-        the period (the rows are the steps' cases, not combinations, so distinct cases can be
-        counted from them)."""
-        steps = [*LEGAL_EVENTS.values(), *LEGAL_CASES.values()]
-        return list(
-            self.legal_steps(steps)
-            .values("step", "outcome", "case_id", sex=sex_sql("case__client__"))
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+    def clients_assisted(self) -> list[Row]:
+        """Rows (sex, age_group, client_type) of the consented clients with a case open at some
+        time in the period."""
+        facts = {
+            client: (sex, band, kind)
+            for client, consented, is_open, sex, band, kind in self._cases
+            if consented and is_open
+        }
+        return [
+            ({"sex": sex, "age_group": dims.age_group_of_band(band), "client_type": kind}, n)
+            for (sex, band, kind), n in Counter(facts.values()).items()
+        ]
+
+    @cached_property
+    def _services(self) -> ServiceCounts:
+        """The three service families from one read of the services of the period."""
+        counts = ServiceCounts()
+        first: dict[Any, tuple[str, Any, Any]] = {}
+        types: set[tuple[str, Any]] = set()
+        for client, consented, sex, registered, kind, day in self._rows(SERVICES_SQL):
+            counts.clients[client] = consented
+            if not consented:
+                continue
+            counts.services[kind] += 1
+            types.add((kind, client))
+            earliest = first.get(client)
+            if earliest is None or day < earliest[1]:
+                first[client] = (sex, day, registered)
+        counts.clients_by_type.update(map(itemgetter(0), types))
+        counts.clients_by_sex.update(sex for sex, _day, _registered in first.values())
+        before = {client for (client,) in self._rows(SERVED_BEFORE_SQL)}
+        for client, (sex, day, registered) in first.items():
+            if client not in before:
+                counts.first[sex].append(max((_date(day) - _date(registered)).days, 0))
+        return counts
+
+    @property
+    def services_by_type(self) -> list[tuple[str, int, int]]:
+        """(type, services, distinct clients) of the services started in the period."""
+        counts = self._services
+        return [(kind, n, counts.clients_by_type[kind]) for kind, n in counts.services.items()]
+
+    @property
+    def service_clients_by_sex(self) -> list[Row]:
+        return [({"sex": sex}, n) for sex, n in self._services.clients_by_sex.items()]
+
+    @property
+    def first_services(self) -> dict[str, list[int]]:
+        """Per sex, the days from registration to the first service of each client whose first
+        service started in the period: one started in it and none before it (negative gaps, a
+        service recorded before registration, count as 0)."""
+        return self._services.first
+
+    # -- legal steps and compensation
+
+    @cached_property
+    def _legal_rows(self) -> list[tuple[str, str, str, int, int]]:
+        """(step, outcome or "", sex, steps, distinct cases) of the legal steps dated in the period:
+        one query for both legal families."""
+        return self._rows(LEGAL_SQL)
 
     @cached_property
     def legal_events(self) -> dict[str, list[Row]]:
         """Rows (legal_outcome, sex) of the steps counted one by one, by step."""
-        counts: dict[tuple[str, str, str], int] = defaultdict(int)
-        for r in self._legal_rows:
-            if r["step"] in LEGAL_EVENTS.values():
-                counts[(r["step"], r["outcome"], r["sex"])] += r["n"]
         rows: dict[str, list[Row]] = defaultdict(list)
-        for (step, outcome, sex), n in counts.items():
-            rows[step].append(({"legal_outcome": outcome, "sex": sex}, n))
+        for step, outcome, sex, n, _cases in self._legal_rows:
+            if step in LEGAL_EVENTS.values():
+                rows[step].append(({"legal_outcome": outcome, "sex": sex}, n))
         return rows
 
     @cached_property
     def legal_cases(self) -> dict[str, list[Row]]:
         """Rows (sex) of the distinct cases with a step of the kinds counted by case, by step."""
-        cases: dict[tuple[str, str], set[Any]] = defaultdict(set)
-        for r in self._legal_rows:
-            if r["step"] in LEGAL_CASES.values():
-                cases[(r["step"], r["sex"])].add(r["case_id"])
         rows: dict[str, list[Row]] = defaultdict(list)
-        for (step, sex), ids in cases.items():
-            rows[step].append(({"sex": sex}, len(ids)))
+        for step, _outcome, sex, _n, cases in self._legal_rows:
+            if step in LEGAL_CASES.values():
+                rows[step].append(({"sex": sex}, cases))
         return rows
-
-    @cached_property
-    def first_services(self) -> list[tuple[str, int]]:
-        """(sex, days from registration to the first service) of each client whose first service
-        started in the period."""
-        # The earliest service lies in the period when one started in it and none before it.
-        earlier = Service.objects.filter(
-            case__client=OuterRef("case__client"), start_date__lt=self.start
-        )
-        query = (
-            Service.objects.filter(start_date__range=(self.start, self.end))
-            .filter(case__client__organisation=self.organisation)
-            .filter(consented("case__client__", self.start, self.end))
-            .filter(~Exists(earlier))
-            .values("case__client", "case__client__registered_on", "case__client__gender")
-            .annotate(first=Min("start_date"))  # one row per client
-            .values_list("first", "case__client__registered_on", "case__client__gender")
-            .order_by()
-        )
-        return [
-            (dims.SEX_OF_GENDER.get(gender, "other_unknown"), max((first - registered).days, 0))
-            for first, registered, gender in query
-        ]
 
     def compensation_rows(
         self, dated: str, amount: str
@@ -425,73 +460,26 @@ class Context:
 
     @cached_property
     def _compensations(self) -> list[tuple[dict[str, str], dict[str, int], dict[str, Decimal]]]:
-        """One pass over the compensation rows with a claim, award or payment in the period:
-        per route and currency, the count and sum of each kind (conditional aggregation)."""
-        period = (self.start, self.end)
-        annotations: dict[str, Any] = {}
-        for kind, dated in COMPENSATION_DATES.items():
-            within = Q(**{f"{dated}__range": period})
-            annotations[f"n_{dated}"] = Count("id", filter=within)
-            annotations[f"sum_{kind}_amount"] = Sum(f"{kind}_amount", filter=within)
-        query = (
-            Compensation.objects.filter(case__organisation=self.organisation)
-            .filter(
-                Q(claimed_on__range=period) | Q(awarded_on__range=period) | Q(paid_on__range=period)
-            )
-            .filter(consented("case__client__", self.start, self.end))
-            .values("route", "currency")
-            .annotate(**annotations)
-        )
-        return [
-            (
-                {"compensation_route": r["route"], "currency": r["currency"]},
-                {dated: r[f"n_{dated}"] for dated in COMPENSATION_DATES.values()},
-                {f"{k}_amount": r[f"sum_{k}_amount"] or Decimal(0) for k in COMPENSATION_DATES},
-            )
-            for r in query
-        ]
-
-    @cached_property
-    def services_by_type(self) -> list[tuple[str, int, int]]:
-        """(type, services, distinct clients) of the services started in the period."""
-        query = (
-            self.services()
-            .values("type")
-            .annotate(n=Count("id"), clients=Count("case__client", distinct=True))
-        )
-        return [(r["type"], r["n"], r["clients"]) for r in query]
+        """Per route and currency, the count and sum of each kind dated in the period."""
+        result = []
+        for route, currency, *figures in self._rows(COMPENSATION_SQL):
+            counts, amounts = {}, {}
+            for (kind, dated), n, amount in zip(
+                COMPENSATION_DATES.items(), figures[::2], figures[1::2], strict=True
+            ):
+                counts[dated] = int(n or 0)
+                amounts[f"{kind}_amount"] = _amount(amount)
+            result.append(({"compensation_route": route, "currency": currency}, counts, amounts))
+        return result
 
     @cached_property
     def record_in_period(self) -> dict[str, int]:
         """Clients with a record in the period, split by statistics consent."""
-        period = (self.start, self.end)
-        record = (
-            Q(registered_on__range=period)
-            | Q(pk__in=self.open_case_clients())
-            | Q(pk__in=Case.objects.filter(identification_date__range=period).values("client_id"))
-            | Q(pk__in=self.service_clients())
-            | Q(
-                pk__in=LegalProceeding.objects.filter(
-                    Q(start_date__range=period) | Q(end_date__range=period)
-                ).values("case__client_id")
-            )
-            | Q(
-                pk__in=Compensation.objects.filter(
-                    Q(claimed_on__range=period)
-                    | Q(awarded_on__range=period)
-                    | Q(paid_on__range=period)
-                ).values("case__client_id")
-            )
-        )
-        counts = (
-            Client.objects.filter(organisation=self.organisation)
-            .filter(record)
-            .aggregate(
-                total=Count("id"), included=Count("id", filter=consented("", self.start, self.end))
-            )
-        )
-        included = counts["included"] or 0
-        return {"included": included, "excluded": (counts["total"] or 0) - included}
+        clients = dict(self._services.clients)
+        clients.update((client, consented) for client, consented, *_facts in self._cases)
+        clients.update(self._rows(RECORD_SQL))
+        included = sum(1 for consented in clients.values() if consented)
+        return {"included": included, "excluded": len(clients) - included}
 
 
 Compute = Callable[[Context, list[str]], Cells]
@@ -510,26 +498,7 @@ def _victims_retrafficked(ctx: Context, disaggregations: list[str]) -> Cells:
 
 
 def _clients_assisted(ctx: Context, disaggregations: list[str]) -> Cells:
-    query = (
-        ctx.clients()
-        .filter(pk__in=ctx.open_case_clients())
-        .values(
-            sex=sex_sql(""),
-            band=age_band_sql("", ctx.year),
-            new=SqlCase(
-                When(registered_on__gte=ctx.start, then=Value("new")),
-                default=Value("continuing"),
-                output_field=CharField(),
-            ),
-        )
-        .annotate(n=Count("id"))
-    )
-    rows = [
-        ({"sex": r["sex"], "age_group": dims.age_group_of_band(r["band"]), "client_type": r["new"]},
-         r["n"])
-        for r in query
-    ]  # fmt: skip
-    return tabulate(rows, disaggregations)
+    return tabulate(ctx.clients_assisted, disaggregations)
 
 
 def _services_by_type(ctx: Context, disaggregations: list[str]) -> Cells:
@@ -540,14 +509,8 @@ def _services_by_type(ctx: Context, disaggregations: list[str]) -> Cells:
 def _service_clients(ctx: Context, disaggregations: list[str]) -> Cells:
     """Sex breakdown and total from one row per client; the overlapping type breakdown counts
     distinct clients per type."""
-    query = (
-        ctx.clients()
-        .filter(pk__in=ctx.service_clients())
-        .values(sex=sex_sql(""))
-        .annotate(n=Count("id"))
-    )
     person = [d for d in disaggregations if "service_type" not in d]
-    cells = tabulate((({"sex": r["sex"]}, r["n"]) for r in query), person)
+    cells = tabulate(ctx.service_clients_by_sex, person)
     if "service_type" in disaggregations:
         by_type = (({"service_type": kind}, n) for kind, _n, n in ctx.services_by_type)
         cells.update(tabulate(by_type, ["service_type"], total=False))
@@ -555,17 +518,20 @@ def _service_clients(ctx: Context, disaggregations: list[str]) -> Cells:
 
 
 def _first_service_clients(ctx: Context, disaggregations: list[str]) -> Cells:
-    return tabulate((({"sex": sex}, 1) for sex, _days in ctx.first_services), disaggregations)
+    rows = (({"sex": sex}, len(days)) for sex, days in ctx.first_services.items())
+    return tabulate(rows, disaggregations)
 
 
 def _days_to_first_service(ctx: Context, disaggregations: list[str]) -> Cells:
     """Medians, only for cells with at least one client (a median of nobody is no figure)."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for sex, days in ctx.first_services:
-        groups[""].append(days)
-        if "sex" in disaggregations:
-            groups[cell_key(sex=sex)].append(days)
-    return {cell: Decimal(str(statistics.median(days))) for cell, days in groups.items()}
+    by_sex = {sex: days for sex, days in ctx.first_services.items() if days}
+    cells: Cells = {}
+    if by_sex:
+        cells[""] = Decimal(str(statistics.median(itertools.chain(*by_sex.values()))))
+    if "sex" in disaggregations:
+        for sex, days in by_sex.items():
+            cells[cell_key(sex=sex)] = Decimal(str(statistics.median(days)))
+    return cells
 
 
 def _legal(kind: str, name: str) -> Compute:
@@ -574,9 +540,6 @@ def _legal(kind: str, name: str) -> Compute:
         return tabulate(rows, disaggregations)
 
     return compute
-
-
-COMPENSATION_DATES = {"claimed": "claimed_on", "awarded": "awarded_on", "paid": "paid_on"}
 
 
 def _compensation_count(kind: str) -> Compute:
@@ -655,15 +618,17 @@ def compute_figures(organisation: Organisation, reporting_round: ReportingRound)
     (see the module docstring for what each figure counts and who is left out). Reads only the
     organisation's own rows; the caller decides who may see the result."""
     start, end = reporting_round.period
+    indicators = _indicators(reporting_round)
     ctx = Context(organisation, start, end)
     values: Values = {}
-    for code, computation, disaggregations in _indicators(reporting_round):
-        compute = COMPUTATIONS.get(computation)
-        if compute is None:
-            continue
-        for cell, value in compute(ctx, disaggregations).items():
-            values[(code, cell)] = value
-    counts = ctx.record_in_period
+    with population.period_population(organisation, start, end):
+        for code, computation, disaggregations in indicators:
+            compute = COMPUTATIONS.get(computation)
+            if compute is None:
+                continue
+            for cell, value in compute(ctx, disaggregations).items():
+                values[(code, cell)] = value
+        counts = ctx.record_in_period
     return Computation(
         values=values,
         included_clients=counts["included"],
