@@ -7,6 +7,7 @@ while the referral is open or taken up (sent, accepted, completed), the sender a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -322,29 +323,46 @@ def _confirm(
     )
 
 
-@requires("referral.answer")
-def referral_accept(request: HttpRequest, referral_id: str) -> HttpResponse:
-    referral = access.access_referral(request.user, referral_id)
-    if "accept" not in _allowed(request.user, referral):
+def _confirmed(
+    request: HttpRequest,
+    referral: Referral,
+    step: str,
+    act: Callable[[], str],
+    **confirm: Any,
+) -> HttpResponse:
+    """A one-button step (accept, revoke, complete): refused when the referral's state or side does
+    not allow it now; on a confirmed POST ``act`` runs and returns the success message; otherwise
+    the confirmation page (``confirm`` are its texts)."""
+    if step not in _allowed(request.user, referral):
         return _not_now(request, referral)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            client = actions.do_accept_referral(request.user, referral)
+            messages.success(request, act())
         except ValidationError as error:
             messages.error(request, _error_text(error))
-            return _to_referral(referral)
-        if referral.in_reply_to_id:
+        return _to_referral(referral)
+    return _confirm(request, referral, form=form, **confirm)
+
+
+@requires("referral.answer")
+def referral_accept(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = access.access_referral(request.user, referral_id)
+    update = referral.in_reply_to_id is not None
+
+    def accept() -> str:
+        client = actions.do_accept_referral(request.user, referral)
+        if update:
             text = _("Update accepted. It is linked to your client %(ref)s.")
         else:
             text = _("Referral accepted. Client %(ref)s was registered from the package.")
-        messages.success(request, text % {"ref": client.reference})
-        return _to_referral(referral)
-    update = referral.in_reply_to_id is not None
-    return _confirm(
+        return text % {"ref": client.reference}
+
+    return _confirmed(
         request,
         referral,
-        form=form,
+        "accept",
+        accept,
         title=_("Accept the referral"),
         explanation=(
             _(
@@ -386,21 +404,16 @@ def referral_decline(request: HttpRequest, referral_id: str) -> HttpResponse:
 @requires("referral.send")
 def referral_revoke(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = access.access_referral(request.user, referral_id)
-    if "revoke" not in _allowed(request.user, referral):
-        return _not_now(request, referral)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_revoke_referral(request.user, referral)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return _to_referral(referral)
-        messages.success(request, _("Referral revoked. The receiver can no longer read it."))
-        return _to_referral(referral)
-    return _confirm(
+
+    def revoke() -> str:
+        actions.do_revoke_referral(request.user, referral)
+        return _("Referral revoked. The receiver can no longer read it.")
+
+    return _confirmed(
         request,
         referral,
-        form=form,
+        "revoke",
+        revoke,
         title=_("Revoke the referral"),
         explanation=_(
             "The referral has not been answered yet. Revoking takes it back: the receiving "
@@ -414,21 +427,16 @@ def referral_revoke(request: HttpRequest, referral_id: str) -> HttpResponse:
 @requires("referral.answer")
 def referral_complete(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = access.access_referral(request.user, referral_id)
-    if "complete" not in _allowed(request.user, referral):
-        return _not_now(request, referral)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_complete_referral(request.user, referral)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return _to_referral(referral)
-        messages.success(request, _("Referral marked as completed."))
-        return _to_referral(referral)
-    return _confirm(
+
+    def complete() -> str:
+        actions.do_complete_referral(request.user, referral)
+        return _("Referral marked as completed.")
+
+    return _confirmed(
         request,
         referral,
-        form=form,
+        "complete",
+        complete,
         title=_("Mark the referral as completed"),
         explanation=(
             _("Record that the organisation outside the network took the referral up.")
