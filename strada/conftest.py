@@ -131,6 +131,24 @@ def register(actor: User, **identity: Any) -> Any:
     )
 
 
+def every_value_in_the_database() -> bytes:
+    """Every column of every row of every table, as raw bytes: what a stolen database would show
+    (the encryption tests search it for values that must not be stored in clear)."""
+    from django.db import connection
+
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (own tables)
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        chunks.append(bytes(value))
+                    elif value is not None:
+                        chunks.append(str(value).encode("utf-8"))
+    return b"\n".join(chunks)
+
+
 @pytest.fixture
 def login() -> Any:
     """``login(user)`` gives a test HTTP client signed in as that user."""

@@ -11,7 +11,7 @@ from django.db import connection
 
 from strada.clients.identity import unseal
 from strada.clients.models import Client
-from strada.conftest import register
+from strada.conftest import every_value_in_the_database, register
 from strada.lib import crypto
 from strada.orgs import keys
 
@@ -42,25 +42,10 @@ NEEDLES = [
 ]
 
 
-def _every_value_in_the_database() -> bytes:
-    """Every column of every row of every table, as raw bytes."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        chunks.append(bytes(value))
-                    elif value is not None:
-                        chunks.append(str(value).encode("utf-8"))
-    return b"\n".join(chunks)
-
-
 def test_it_stores_no_identifying_value_in_any_table(network):
     client = register(network.anna, **SECRETS)
     assert unseal(client).first_name == "Зоряна"
-    dump = _every_value_in_the_database()
+    dump = every_value_in_the_database()
     for needle in NEEDLES:
         assert needle.encode("utf-8") not in dump, needle
         assert needle.lower().encode("utf-8") not in dump.lower(), needle

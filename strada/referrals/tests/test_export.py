@@ -12,14 +12,13 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 from pypdf import PasswordType, PdfReader
 
 from strada.audit.models import AuditEvent
 from strada.clients.models import Consent
 from strada.clients.tests.test_api import api_client, consent, post
-from strada.conftest import register
+from strada.conftest import every_value_in_the_database, register
 from strada.directory.actions import do_add_contact_person, do_create_entry
 from strada.directory.models import Entry
 from strada.referrals import actions, export
@@ -87,21 +86,6 @@ def _text(pdf: bytes, password: str) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.decrypt(password) != PasswordType.NOT_DECRYPTED
     return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def _every_value_in_the_database() -> bytes:
-    """Every column of every row of every table, as raw bytes (as the encryption tests walk it)."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        chunks.append(bytes(value))
-                    elif value is not None:
-                        chunks.append(str(value).encode("utf-8"))
-    return b"\n".join(chunks)
 
 
 def _file_from(response) -> tuple[str, bytes, str]:
@@ -350,7 +334,7 @@ def test_it_keeps_the_password_in_no_table_audit_event_or_log(network, login, re
         response = http.post(_url(referral))
     _name, _pdf, password = _file_from(response)
 
-    dump = _every_value_in_the_database()
+    dump = every_value_in_the_database()
     for form in (password, password.replace("-", "")):
         assert form.encode() not in dump
         assert form not in caplog.text
