@@ -14,14 +14,11 @@ import json
 import os
 import platform
 import sqlite3
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from bench import client_page, linkage, stats_compute, stats_network
-from bench.out import say
+from bench.out import run_module, say
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,13 +52,7 @@ def machine() -> dict[str, str]:
 
 
 def run_child(name: str, options: list[str], database_url: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="strada-bench-out-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bench.run", name, "--out", str(out), *options]
-        if database_url:
-            command += ["--database-url", database_url]
-        subprocess.run(command, cwd=ROOT, check=True)
-        return json.loads(out.read_text(encoding="utf-8"))
+    return run_module("bench.run", [name, *options], database_url)
 
 
 def verdict(ok: bool) -> str:

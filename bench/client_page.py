@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.out import run_module, section_lines
 
 PAGE_MAX_MS = 50.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,15 +226,8 @@ def report(result: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def section(database_url: str = "", quick: bool = False, runs: int = 15) -> list[str]:
     """Run this benchmark in its own process on a fresh Strada; its lines for the report."""
-    with tempfile.TemporaryDirectory(prefix="strada-bench-out-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bench.client_page", "--out", str(out)]
-        command += ["--clients", "200" if quick else "2000", "--runs", str(runs)]
-        if database_url:
-            command += ["--database-url", database_url]
-        subprocess.run(command, cwd=ROOT, check=True)
-        lines, missed = report(json.loads(out.read_text(encoding="utf-8")))
-    return lines + [f"  missed: {m}" for m in missed]
+    options = ["--clients", "200" if quick else "2000", "--runs", str(runs)]
+    return section_lines(report, run_module("bench.client_page", options, database_url))
 
 
 def main() -> None:

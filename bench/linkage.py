@@ -39,9 +39,6 @@ import datetime as dt
 import json
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -49,6 +46,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from bench.out import run_module, section_lines
 
 # Django and Strada are imported inside the functions: ``bench.env`` must configure Django first.
 
@@ -692,16 +691,8 @@ def _verdict(ok: bool) -> str:
 
 def section(database_url: str = "", quick: bool = False) -> list[str]:
     """Run this benchmark in its own process on a fresh Strada; its lines for the report."""
-    with tempfile.TemporaryDirectory(prefix="strada-bench-out-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bench.linkage", "--out", str(out)]
-        if quick:
-            command += ["--pairs", "60", "--background", "1000", "--rows", "50000"]
-        if database_url:
-            command += ["--database-url", database_url]
-        subprocess.run(command, cwd=ROOT, check=True)
-        lines, missed = report(json.loads(out.read_text(encoding="utf-8")))
-    return lines + [f"  missed: {m}" for m in missed]
+    options = ["--pairs", "60", "--background", "1000", "--rows", "50000"] if quick else []
+    return section_lines(report, run_module("bench.linkage", options, database_url))
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.out import run_module, section_lines
+
 MAX_SECONDS = 2.0
 MAX_RATIO = 3.0
 
@@ -261,20 +263,8 @@ def report(result: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def section(database_url: str = "", quick: bool = False, runs: int = 5) -> list[str]:
     """Run this benchmark in its own process on a fresh Strada; its lines for the report."""
-    import subprocess
-    import sys
-    import tempfile
-
-    root = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix="strada-bench-out-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bench.stats_compute", "--out", str(out)]
-        command += ["--clients", "2000" if quick else "100000", "--runs", str(runs)]
-        if database_url:
-            command += ["--database-url", database_url]
-        subprocess.run(command, cwd=root, check=True)
-        lines, missed = report(json.loads(out.read_text(encoding="utf-8")))
-    return lines + [f"  missed: {m}" for m in missed]
+    options = ["--clients", "2000" if quick else "100000", "--runs", str(runs)]
+    return section_lines(report, run_module("bench.stats_compute", options, database_url))
 
 
 def main() -> None:

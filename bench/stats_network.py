@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from bench.out import run_module, section_lines
 
 PAGE_MAX_MS = 300.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,17 +219,10 @@ def report(result: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def section(database_url: str = "", quick: bool = False, runs: int = 15) -> list[str]:
     """Run this benchmark in its own process on a fresh Strada; its lines for the report."""
-    with tempfile.TemporaryDirectory(prefix="strada-bench-out-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bench.stats_network", "--out", str(out)]
-        command += ["--runs", str(runs)]
-        if quick:
-            command += ["--rounds", "3", "--organisations", "5"]
-        if database_url:
-            command += ["--database-url", database_url]
-        subprocess.run(command, cwd=ROOT, check=True)
-        lines, missed = report(json.loads(out.read_text(encoding="utf-8")))
-    return lines + [f"  missed: {m}" for m in missed]
+    options = ["--runs", str(runs)]
+    if quick:
+        options += ["--rounds", "3", "--organisations", "5"]
+    return section_lines(report, run_module("bench.stats_network", options, database_url))
 
 
 def main() -> None:
