@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -19,7 +18,6 @@ from django.db.models import Q
 
 from strada.audit.log import Entry, record_many
 from strada.clients.identity import Identity
-from strada.clients.models import Client
 from strada.lib import linkage
 from strada.lib.bulk import insert_rows
 from strada.orgs.keys import linkage_key
@@ -187,16 +185,6 @@ def _raise_alerts(
         )
     )
     return alerts
-
-
-def refresh_clients(clients: Sequence[Client], identities: dict[UUID, Identity]) -> list[Any]:
-    """``refresh`` for clients of one organisation, from their rows and identities."""
-    if not clients:
-        return []
-    org = clients[0].organisation
-    return refresh(
-        org, [(client.id, identities[client.id], client.birth_year) for client in clients]
-    )
 
 
 def forget_organisation(org: Organisation) -> int:
