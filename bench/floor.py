@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from strada.audit.models import AuditEvent
 from strada.clients.actions import Registration
-from strada.clients.identity import IDENTITY_FIELDS, search_tokens
+from strada.clients.identity import IDENTITY_FIELDS, citizenship_tokens, search_tokens
 from strada.clients.models import Client, Consent, SearchToken
 from strada.referrals.duplicates import identity_tokens
 from strada.referrals.models import LinkageToken
@@ -160,7 +160,9 @@ def rows_for(
             _insert_sql(SearchToken, TOKEN_COLUMNS),
             [
                 tuple(_param(v) for v in (client_id, org.id, "name", os.urandom(32).hex()))
-                for _ in search_tokens(org, identity)  # as many as the real path writes
+                # as many as the real path writes: names, identifiers, citizenships
+                for _ in search_tokens(org, identity)
+                + citizenship_tokens(org, registration.coded.get("citizenship"))
             ],
         )
     )
@@ -179,6 +181,7 @@ def rows_for(
         {
             "id": uuid.uuid4(),
             "client_id": client_id,
+            "organisation_id": org.id,
             "purpose": item.purpose,
             "recipient_id": None,
             "recipient_entry_id": None,

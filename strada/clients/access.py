@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from strada.audit.log import Entry, record_many, record_now
-from strada.clients.identity import Identity, query_tokens, unseal
+from strada.clients.identity import Identity, citizenship_token, query_tokens, unseal
 from strada.clients.models import Client, Consent, SearchToken
 from strada.orgs.models import Organisation
 from strada.orgs.policy import can
@@ -144,21 +144,67 @@ MAX_MATCHES = 20_000
 FEW_MATCHES = 5_000
 
 
-def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
-    """Clients matching a reference code, every word of a name (in any script) or an identifier.
+def search_clients(
+    user: Any,
+    query: str,
+    queryset: Any = None,
+    *,
+    gender: str = "",
+    citizenship: str = "",
+    year: int | None = None,
+    consent: str = "",
+) -> Any:
+    """Clients matching a reference code, every word of a name (in any script) or an identifier,
+    and the filters given (a gender, a citizenship, a year of registration, an active consent).
 
     Names are matched through the blind index, so a search never decrypts other records. Each kind
     of match is looked up through its own index first (one query per word, constant), restricted to
-    the user's organisation; the clients are then selected by those ids (``_among``).
+    the user's organisation; the clients are then selected by those ids (``_among``). A filter by a
+    citizenship or a consent few clients have is looked up the same way (through the citizenship
+    tokens and the consents' own index): testing it on every client of a big organisation would
+    walk them all. Every filter is also tested on each row selected, whichever way in was taken.
     """
     base = Client.objects.all() if queryset is None else queryset
-    queryset = visible_clients(user, base)
     query = query.strip()[:200]
-    if not query:
-        return queryset
+    ids = _matching(user, base, query) if query else None
+    if citizenship and can(user, "client.list"):
+        ids = _narrow(
+            ids,
+            SearchToken.objects.filter(
+                organisation_id=user.organisation_id,
+                token=citizenship_token(user.organisation, citizenship),
+            ).values_list("client_id", flat=True),
+        )
+    if consent and can(user, "client.list"):
+        ids = _narrow(
+            ids,
+            Consent.objects.filter(
+                organisation_id=user.organisation_id, purpose=consent, withdrawn_on__isnull=True
+            ).values_list("client_id", flat=True),
+        )
+    clients = visible_clients(user, base) if ids is None else _among(user, base, ids)
+    if gender:
+        clients = clients.filter(gender=gender)
+    if citizenship:
+        # A JSON list of validated ISO codes: the quoted code matches one element exactly.
+        clients = clients.filter(citizenship__icontains=f'"{citizenship}"')
+    if year:
+        clients = clients.filter(registered_on__year=year)
+    if consent:  # EXISTS rather than a join: no DISTINCT, and a count can stop early
+        active = Consent.objects.filter(
+            client=OuterRef("pk"), purpose=consent, withdrawn_on__isnull=True
+        )
+        clients = clients.filter(Exists(active))
+    return clients
+
+
+def _matching(user: Any, base: Any, query: str) -> set[uuid.UUID]:
+    """Ids of the user's organisation's clients that a search query matches."""
     groups, identifiers = query_tokens(user.organisation, query)
     tokens = SearchToken.objects.filter(organisation_id=user.organisation_id)
-    ids = set(queryset.filter(reference=query.upper()).values_list("id", flat=True))
+    ids = set(
+        visible_clients(user, base).filter(reference=query.upper()).values_list("id", flat=True)
+    )
     by_name: set[uuid.UUID] | None = None
     for group in groups:
         found = set(
@@ -171,8 +217,22 @@ def search_clients(user: Any, query: str, queryset: Any = None) -> Any:
             break
     ids |= by_name or set()
     if identifiers:
-        ids |= set(tokens.filter(token__in=identifiers).values_list("client_id", flat=True))
-    return _among(user, base, ids)
+        ids |= set(
+            tokens.exclude(kind=SearchToken.Kind.CITIZENSHIP)
+            .filter(token__in=identifiers)
+            .values_list("client_id", flat=True)
+        )
+    return ids
+
+
+def _narrow(ids: set[uuid.UUID] | None, lookup: Any) -> set[uuid.UUID] | None:
+    """``ids`` narrowed to the clients a filter's own index finds, if it finds few; unchanged (the
+    filter is then tested on each row only) if it finds more than ``FEW_MATCHES``."""
+    rows = list(lookup[: FEW_MATCHES + 1])  # rows, not clients: a client may hold several
+    if len(rows) > FEW_MATCHES:
+        return ids
+    found = set(rows)
+    return found if ids is None else ids & found
 
 
 def _among(user: Any, queryset: Any, ids: set[uuid.UUID]) -> Any:

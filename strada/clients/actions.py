@@ -22,6 +22,7 @@ from strada.audit.log import Entry, record, record_many
 from strada.clients import codes
 from strada.clients.identity import (
     Identity,
+    citizenship_tokens,
     client_key,
     new_wrapped_client_key,
     seal,
@@ -161,6 +162,7 @@ def _build_client(
     tokens = [
         {"client_id": client_id, "organisation_id": org.id, "kind": kind, "token": token}
         for kind, token in search_tokens(org, identity)
+        + citizenship_tokens(org, values.get("citizenship"))
     ]
     consents = []
     for item in registration.consents:
@@ -169,6 +171,7 @@ def _build_client(
         consents.append(
             {
                 "client_id": client_id,
+                "organisation_id": org.id,
                 "purpose": item.purpose,
                 "recipient_id": item.recipient.id if item.recipient is not None else None,
                 "recipient_entry_id": (
@@ -352,12 +355,10 @@ def do_edit_client(
             ]
             if changed:
                 seal(locked, identity, key)
-                SearchToken.objects.filter(client=locked).delete()
-                SearchToken.objects.bulk_create(
-                    SearchToken(
-                        client=locked, organisation=locked.organisation, kind=kind, token=tok
-                    )
-                    for kind, tok in search_tokens(locked.organisation, identity)
+                _replace_tokens(
+                    locked,
+                    search_tokens(locked.organisation, identity),
+                    exclude=SearchToken.Kind.CITIZENSHIP,
                 )
             coded = _derive_coded(identity, coded or {})
         for name, value in (coded or {}).items():
@@ -370,6 +371,12 @@ def do_edit_client(
             return []
         _full_clean(locked)
         locked.save()
+        if "citizenship" in changed:
+            _replace_tokens(
+                locked,
+                citizenship_tokens(locked.organisation, locked.citizenship),
+                only=SearchToken.Kind.CITIZENSHIP,
+            )
         if identity is not None or "birth_year" in changed:
             from strada.referrals import duplicates
 
@@ -392,6 +399,19 @@ def do_edit_client(
     return sorted(set(changed))
 
 
+def _replace_tokens(
+    client: Client, tokens: list[tuple[str, str]], *, only: str = "", exclude: str = ""
+) -> None:
+    """Replace a client's blind-index tokens: those of kind ``only``, or all but ``exclude``."""
+    old = SearchToken.objects.filter(client=client)
+    old = old.filter(kind=only) if only else old.exclude(kind=exclude)
+    old.delete()
+    SearchToken.objects.bulk_create(
+        SearchToken(client=client, organisation_id=client.organisation_id, kind=kind, token=token)
+        for kind, token in tokens
+    )
+
+
 def do_record_consent(actor: Any, client: Client, consent: ConsentInput) -> Consent:
     """Record one consent of a client (a new row per purpose and date; the old ones stay)."""
     _require(actor, "consent.record", client.organisation)
@@ -399,6 +419,7 @@ def do_record_consent(actor: Any, client: Client, consent: ConsentInput) -> Cons
     with transaction.atomic():
         row = Consent.objects.create(
             client=client,
+            organisation_id=client.organisation_id,
             purpose=consent.purpose,
             recipient=consent.recipient,
             recipient_entry=consent.recipient_entry,

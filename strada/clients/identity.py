@@ -179,6 +179,18 @@ def search_tokens(org: Organisation, identity: Identity) -> list[tuple[str, str]
     return sorted(tokens)
 
 
+def citizenship_token(org: Organisation, country: str) -> str:
+    """The blind-index token of one citizenship (an ISO code) in this organisation."""
+    return crypto.blind_index(search_key(org), "cit:" + country)
+
+
+def citizenship_tokens(org: Organisation, countries: object) -> list[tuple[str, str]]:
+    """(kind, token) pairs of a client's citizenships (a list of ISO codes, or nothing)."""
+    if not isinstance(countries, list | tuple):
+        return []
+    return [("cit", citizenship_token(org, code)) for code in sorted(set(countries)) if code]
+
+
 def query_tokens(org: Organisation, query: str) -> tuple[list[list[str]], list[str]]:
     """What to look for: one group of tokens per word of the query (every word must match one of
     its spellings), and the whole query as an identifier (identity number, phone or e-mail)."""

@@ -124,13 +124,18 @@ class Client(models.Model):
 
 
 class SearchToken(models.Model):
-    """A blind index entry: HMAC of one normalised value (a name part, an identity number...)."""
+    """A blind index entry: HMAC of one normalised value (a name part, an identity number...).
+
+    A citizenship is not secret (the client row holds it in clear), but it is indexed here too: the
+    list's filter by a citizenship few clients have then reads those clients by id instead of
+    testing every client's list of citizenships."""
 
     class Kind(models.TextChoices):
         NAME = "name"
         IDENTITY_NUMBER = "idnum"
         PHONE = "phone"
         EMAIL = "email"
+        CITIZENSHIP = "cit"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="search_tokens")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -152,6 +157,9 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 class Consent(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    # The client's organisation, copied: a filter of the client list by consent finds the few
+    # clients with a rare consent through this index, and every case-plane row names its tenant.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     purpose = models.CharField(_("purpose"), max_length=24, choices=codes.ConsentPurpose.choices)
     recipient = models.ForeignKey(
         Organisation,
@@ -197,7 +205,10 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["purpose", "-given_on"]
-        indexes = [models.Index(fields=["client", "purpose"])]
+        indexes = [
+            models.Index(fields=["client", "purpose"]),
+            models.Index(fields=["organisation", "purpose", "withdrawn_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_on})"

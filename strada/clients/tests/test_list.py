@@ -205,3 +205,83 @@ def test_it_renders_the_kept_country_select_as_the_plain_one():
         english = CachedSelect(choices=country_choices()).render("c", "UA", attrs)
     assert "Україна" in ukrainian
     assert "Ukraine" in english
+
+
+def test_it_filters_the_same_by_the_citizenship_and_consent_indexes_or_along_the_list(
+    network, login, monkeypatch
+):
+    """A rare citizenship or consent is found through its own index (few matches), a common one
+    along the list: both ways list the same clients, and never another organisation's."""
+    from strada.clients import access
+    from strada.clients.actions import do_withdraw_consent
+
+    register(network.anna, first_name="Ana", coded={"citizenship": ["FR", "UA"]})
+    withdrawn = register(network.anna, first_name="Eva", coded={"citizenship": ["FR"]})
+    do_withdraw_consent(network.anna, withdrawn.consents.get(purpose="statistics"))
+    register(network.anna, first_name="Ion", coded={"citizenship": ["UA"]}, consents=["services"])
+    register(network.chiara, first_name="Ana", coded={"citizenship": ["FR"]})
+    http = login(network.anna)
+    urls = [
+        "/clients/?citizenship_country=FR",
+        "/clients/?citizenship_country=UA&consent=statistics",
+        "/clients/?consent=statistics",
+        "/clients/?q=ana&citizenship_country=FR",
+        "/clients/?q=ion&consent=statistics",
+        "/clients/?citizenship_country=DE",
+    ]
+
+    def listed() -> list[list[str]]:
+        return [[c.reference for c, _ in http.get(url).context["rows"]] for url in urls]
+
+    indexed = listed()
+    monkeypatch.setattr(access, "FEW_MATCHES", 0)
+    assert listed() == indexed
+    assert [len(refs) for refs in indexed] == [2, 1, 1, 1, 0, 0]
+
+
+def test_it_keeps_the_citizenship_index_in_step_with_edits(network, login):
+    from strada.clients.actions import do_edit_client
+    from strada.clients.identity import Identity
+    from strada.clients.models import SearchToken
+
+    client = register(network.anna, first_name="Ana", coded={"citizenship": ["FR"]})
+    http = login(network.anna)
+
+    def found(country: str) -> int:
+        return len(http.get(f"/clients/?citizenship_country={country}").context["rows"])
+
+    do_edit_client(network.anna, client, identity=Identity(first_name="Anna"))
+    assert found("FR") == 1  # an identity edit leaves the citizenship tokens alone
+    assert len(http.get("/clients/?q=anna").context["rows"]) == 1
+    do_edit_client(network.anna, client, coded={"citizenship": ["DE", "NL"]})
+    assert (found("FR"), found("DE"), found("NL")) == (0, 1, 1)
+    assert SearchToken.objects.filter(client=client, kind="cit").count() == 2
+    do_edit_client(network.anna, client, coded={"citizenship": []})
+    assert found("DE") == 0
+    assert not SearchToken.objects.filter(client=client, kind="cit").exists()
+
+
+def test_every_consent_names_its_clients_organisation(network):
+    from strada.clients.actions import ConsentInput, do_record_consent
+
+    client = register(network.chiara, first_name="Ana")
+    do_record_consent(
+        network.chiara,
+        client,
+        ConsentInput(
+            purpose="statistics",
+            given_on=client.registered_on,
+            wording_version="2026-2",
+            language="bg",
+        ),
+    )
+    assert client.consents.count() == 3
+    assert set(client.consents.values_list("organisation_id", flat=True)) == {
+        network.chiara.organisation_id
+    }
+
+
+def test_a_citizenship_token_is_no_identifier_search_hit(network, login):
+    """The whole query is also looked up as an identifier: it must never meet a citizenship."""
+    register(network.anna, first_name="Ana", coded={"citizenship": ["FR"]})
+    assert len(login(network.anna).get("/clients/?q=FR").context["rows"]) == 0
