@@ -64,6 +64,7 @@ def test_mappings_get_the_field_defaults_and_foreign_keys_by_attname(network):
         [
             {
                 "client_id": client.id,
+                "organisation_id": client.organisation_id,
                 "purpose": "services",
                 "given_on": dt.date(2026, 3, 1),
                 "wording_version": "v1",
