@@ -183,6 +183,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Strada"
+# Re-authentication before exports (strada/accounts/reauth.py) and allauth's second-factor pages:
+# a confirmed password or second factor counts for 5 minutes, so one confirmation covers opening
+# an export page and sending its form; signing in alone does not count. No e-mailed codes: Strada
+# sends no mail.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+MFA_FORMS = {"reauthenticate": "strada.accounts.reauth.CodeReauthenticateForm"}  # axes lock
 
 # Lockout: by user and by address, with a cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("STRADA_LOCKOUT_FAILURES", "5"))

@@ -15,6 +15,7 @@ from strada.accounts import actions
 from strada.accounts.access import access_own_token, own_tokens
 from strada.accounts.forms import LanguageForm, TokenForm
 from strada.accounts.models import User
+from strada.accounts.reauth import TOKEN, require_recent_authentication
 from strada.orgs.policy import requires
 from strada.web.forms import add_errors
 
@@ -54,7 +55,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @requires("account.tokens")
 def token_create(request: HttpRequest) -> HttpResponse:
-    """Make a token; it is shown once, in this response only, and never stored in clear."""
+    """Make a token; it is shown once, in this response only, and never stored in clear.
+
+    A token reads through the API what the person may read, without ever re-authenticating, so
+    making one needs the same recent confirmation as an export.
+    """
+    require_recent_authentication(request, TOKEN)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,8 @@
 """Pages of the contact directory. Thin: forms validate, ``access`` reads, ``actions`` write.
 
-Everyone signed in reads (``directory.view``) and exports; the keepers (``directory.manage``) add,
-change and deactivate the entries they keep.
+Everyone signed in reads (``directory.view``) and exports, after confirming their password or second
+factor again (``require_recent_authentication``); the keepers (``directory.manage``) add, change and
+deactivate the entries they keep.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from strada.accounts.reauth import EXPORT, require_recent_authentication
 from strada.directory import actions, export, vcard
 from strada.directory.access import (
     access_entry,
@@ -218,6 +220,7 @@ def _export_rows(request: HttpRequest) -> list[Entry]:
 @requires("directory.view")
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV (with a byte-order mark, so that spreadsheets read UTF-8)."""
+    require_recent_authentication(request, EXPORT)
     rows = _export_rows(request)
     actions.do_record_export(request.user, "csv", len(rows))
     filename = f"strada-directory-{timezone.localdate().isoformat()}.csv"
@@ -227,6 +230,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @requires("directory.view")
 def export_vcf(request: HttpRequest) -> HttpResponse:
     """The filtered list as vCards: each entry and its contact persons."""
+    require_recent_authentication(request, EXPORT)
     rows = _export_rows(request)
     actions.do_record_export(request.user, "vcard", len(rows))
     filename = f"strada-directory-{timezone.localdate().isoformat()}.vcf"
@@ -236,5 +240,6 @@ def export_vcf(request: HttpRequest) -> HttpResponse:
 @requires("directory.view")
 def entry_vcf(request: HttpRequest, entry_id: str) -> HttpResponse:
     entry = access_entry(request.user, entry_id)
+    require_recent_authentication(request, EXPORT)
     actions.do_record_export(request.user, "vcard", 1, entry=entry)
     return _download(vcard.cards([entry]), "text/vcard", f"{entry.id}.vcf")

@@ -1,7 +1,11 @@
 """The encrypted export of a referral to a directory entry outside the network.
 
 GET shows what will leave Strada (the entry and its contact details, the names of the package
-fields) and the files already made; POST makes a new file and its password.
+fields) and the files already made; POST makes a new file and its password. Both need a recent
+confirmation of the password or second factor (strada/accounts/reauth.py), asked for once the
+referral is found, so that an outsider still gets the same 404: opening the page asks for it, and
+the POST that follows within the window goes straight through. A POST sent after the window closed
+is kept by allauth and answered, with the file and its password, once the person has confirmed.
 
 The password must be shown once and the file downloaded, from one POST. The answer to the POST is
 a page that shows the password and carries the file itself as a ``data:`` link (``download`` names
@@ -23,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_variables
 
+from strada.accounts.reauth import EXPORT, require_recent_authentication
 from strada.orgs.policy import requires
 from strada.referrals import codes, export, package
 
@@ -33,6 +38,7 @@ PAGE_SIZE = 25
 @sensitive_variables("pdf", "password")
 def referral_export(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = export.external_referral(request.user, referral_id)
+    require_recent_authentication(request, EXPORT)
     if request.method == "POST":
         try:
             pdf, password = export.do_export_external(request.user, referral)

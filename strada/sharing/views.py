@@ -1,5 +1,11 @@
 """Pages of the spreadsheet import and export (``/records/``). Thin: ``actions`` and ``export``
-do the work, ``access`` finds the jobs; a large file goes to a background task by its job id."""
+do the work, ``access`` finds the jobs; a large file goes to a background task by its job id.
+
+Exporting needs a recent confirmation of the password or second factor (strada/accounts/reauth.py):
+``/records/`` shows the export form only within that window, else a link to ``/records/export/``,
+which asks for the confirmation and then shows the same page with the form. A form sent after the
+window closed is kept by allauth and answered once the person has confirmed again.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from strada.accounts.reauth import EXPORT, recently_authenticated, require_recent_authentication
 from strada.orgs.policy import can, requires
 from strada.sharing import actions, htcds, tasks
 from strada.sharing.access import access_job, visible_jobs
@@ -36,6 +43,7 @@ def _index(request: HttpRequest, upload: UploadForm, export: ExportForm) -> Http
             "jobs": jobs,
             "can_import": can(request.user, "records.import"),
             "can_export_identities": can(request.user, "records.export_identities"),
+            "export_confirmed": recently_authenticated(request),
             "columns": htcds.COLUMNS,
         },
     )
@@ -124,8 +132,13 @@ def job_discard(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @requires("records.export")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
+    """GET: the page with the export form, once the person has confirmed who they are; POST: the
+    file."""
+    require_recent_authentication(request, EXPORT)
+    if request.method != "POST":
+        return _index(request, UploadForm(), ExportForm())
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _index(request, UploadForm(), form)

@@ -7,10 +7,18 @@ import io
 
 import pytest
 
+from strada.accounts.tests.reauth import reauthenticate
 from strada.audit.models import AuditEvent
 from strada.directory.actions import do_add_contact_person
 from strada.directory.tests.conftest import make_entry
 from strada.directory.vcard import fold
+
+
+@pytest.fixture
+def login(login):
+    """Signed in and re-authenticated: every page here is an export, and asks for the password
+    again otherwise (strada/accounts/tests/test_reauth.py)."""
+    return lambda user: reauthenticate(login(user))
 
 
 def _csv(response) -> list[dict[str, str]]:

@@ -15,10 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PasswordType, PdfReader
 
+from strada.accounts.tests.reauth import reauthenticate
 from strada.audit.models import AuditEvent
 from strada.clients.models import Consent
 from strada.clients.tests.test_api import api_client, consent, post
-from strada.conftest import every_value_in_the_database, register
+from strada.conftest import PASSWORD, every_value_in_the_database, register
 from strada.directory.actions import do_add_contact_person, do_create_entry
 from strada.directory.models import Entry
 from strada.referrals import actions, export
@@ -282,7 +283,7 @@ def test_only_case_workers_of_the_sender_export(network, md, referral):
 
 
 def test_it_shows_what_will_be_exported_and_the_files_made(network, login, referral, entry):
-    http = login(network.anna)
+    http = reauthenticate(login(network.anna))
 
     before = http.get(_url(referral))
 
@@ -304,7 +305,7 @@ def test_it_shows_what_will_be_exported_and_the_files_made(network, login, refer
 def test_it_lists_the_files_made_in_a_constant_number_of_queries(
     network, login, referral, django_assert_max_num_queries
 ):
-    http = login(network.anna)
+    http = reauthenticate(login(network.anna))
     http.get(_url(referral))
     export.do_export_external(network.anna, referral)
     export.do_export_external(network.sam, referral)
@@ -314,7 +315,7 @@ def test_it_lists_the_files_made_in_a_constant_number_of_queries(
 
 
 def test_it_gives_the_file_and_its_password_once(network, login, referral):
-    http = login(network.anna)
+    http = reauthenticate(login(network.anna))
 
     response = http.post(_url(referral))
 
@@ -329,7 +330,7 @@ def test_it_gives_the_file_and_its_password_once(network, login, referral):
 
 
 def test_it_keeps_the_password_in_no_table_audit_event_or_log(network, login, referral, caplog):
-    http = login(network.anna)
+    http = reauthenticate(login(network.anna))
     with caplog.at_level(logging.DEBUG):
         response = http.post(_url(referral))
     _name, _pdf, password = _file_from(response)
@@ -344,7 +345,7 @@ def test_it_keeps_the_password_in_no_table_audit_event_or_log(network, login, re
 
 def test_it_refuses_a_referral_that_is_no_longer_sent_with_a_message(network, login, referral):
     actions.do_revoke_referral(network.anna, referral)
-    http = login(network.anna)
+    http = reauthenticate(login(network.anna))
 
     page = http.get(_url(referral)).content.decode()
     response = http.post(_url(referral), follow=True)
@@ -385,6 +386,10 @@ def test_it_downloads_the_file_in_a_browser(network, new_page, settings, referra
     anna = new_page()
     sign_in(anna, "anna", secret)
     anna.goto(_url(referral))
+    anna.wait_for_url("**/accounts/reauthenticate/?next=*")  # the page asks for the password
+    anna.fill("#id_password", PASSWORD)
+    anna.get_by_role("button", name="Confirm").click()
+    anna.wait_for_url(f"**{_url(referral)}")
     anna.get_by_role("button", name="Make the encrypted file").click()
     password = anna.get_by_test_id("password").inner_text().strip()
     with anna.expect_download() as download:

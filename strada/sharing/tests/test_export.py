@@ -6,12 +6,21 @@ import csv
 import io
 
 import openpyxl
+import pytest
 
+from strada.accounts.tests.reauth import reauthenticate
 from strada.audit.models import AuditEvent
 from strada.cases.actions import do_add_part, do_open_case
 from strada.cases.models import TraffickingEvent
 from strada.conftest import register
 from strada.sharing import htcds
+
+
+@pytest.fixture
+def login(login):
+    """Signed in and re-authenticated: exporting asks for the password again otherwise
+    (strada/accounts/tests/test_reauth.py)."""
+    return lambda user: reauthenticate(login(user))
 
 
 def _rows(content: bytes) -> list[dict[str, str]]:
