@@ -100,6 +100,18 @@ def read_decline_reason(user: Any, referral: Referral) -> str:
     )
 
 
+def read_override_reason(user: Any, referral: Referral) -> str:
+    """The supervisor's reason for sending without the client's consent, for the sender and the
+    receiver of the referral (each opens it with its own wrapped key); empty if there is none."""
+    if referral.override_reason_enc is None:
+        return ""
+    if user.organisation_id not in (referral.sender_id, referral.recipient_id):
+        raise Http404
+    return package.open_text(
+        referral, user.organisation, "override_reason", bytes(referral.override_reason_enc)
+    )
+
+
 def visible_alerts(user: Any) -> QuerySet[DuplicateAlert]:
     if not can(user, "duplicates.view"):
         return DuplicateAlert.objects.none()

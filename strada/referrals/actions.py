@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 Status = codes.Status
 MAX_REASON = 2000
+# What the audit event of a referral sent without consent says in place of the supervisor's reason
+# (the reason itself is sealed on the referral).
+OVERRIDE_MARKER = "override"
 
 
 @dataclass
@@ -153,7 +156,7 @@ def do_send_referral(actor: Any, client: Client, data: ReferralInput) -> Referra
         referral_id, client.organisation, data.recipient, values
     )
     with transaction.atomic():
-        referral = Referral.objects.create(
+        referral = Referral(
             id=referral_id,
             sender_id=client.organisation_id,
             source_client=client,
@@ -167,9 +170,15 @@ def do_send_referral(actor: Any, client: Client, data: ReferralInput) -> Referra
             sender_wrapped_key=for_sender,
             recipient_wrapped_key=for_recipient,
             consent=consent,
-            override_reason=override,
             sent_by=actor,
         )
+        if consent is None:
+            # The reason is the supervisor's free text: sealed with the referral's key, so that
+            # the two organisations read it and the database and the audit log never hold it.
+            referral.override_reason_enc = package.seal_text(
+                referral, client.organisation, "override_reason", override
+            )
+        referral.save(force_insert=True)
         record(
             Entry(
                 action="referral.send" if consent is not None else "referral.send_without_consent",
@@ -178,7 +187,7 @@ def do_send_referral(actor: Any, client: Client, data: ReferralInput) -> Referra
                 object_type="client",
                 object_id=client.id,
                 fields=sorted(values),
-                reason=override,
+                reason="" if consent is not None else OVERRIDE_MARKER,
             )
         )
         if data.recipient is not None:
@@ -394,7 +403,8 @@ def do_dismiss_alert(actor: Any, alert: DuplicateAlert) -> DuplicateAlert:
 
 def do_set_linkage(actor: Any, enabled: bool) -> Organisation:
     """Turn duplicate alerts on or off for the actor's organisation. Off deletes its tokens and
-    withdraws its open alerts; on computes the tokens of every client again (a background task)."""
+    withdraws its open alerts; on computes the tokens of every client again (a background task),
+    which raises alerts for new matches and opens the withdrawn ones again if they still match."""
     org = actor.organisation
     _require(actor, "duplicates.settings", org.id)
     if org.linkage_enabled == enabled:

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from strada.accounts.models import User
 from strada.clients.models import Client
@@ -50,8 +50,8 @@ class AlertFilterForm(forms.Form):
         required=False,
         choices=[
             ("", gettext_lazy("All alerts")),
-            ("open", gettext_lazy("Open")),
-            ("closed", gettext_lazy("Closed")),
+            ("open", pgettext_lazy("duplicate alert status", "Open")),
+            ("closed", pgettext_lazy("duplicate alert status", "Closed")),
         ],
     )
 

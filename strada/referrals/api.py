@@ -161,8 +161,9 @@ def send_referral(request: HttpRequest, payload: ReferralIn) -> Any:
 @router.get(REFERRAL, response=_answers(200, ReferralDetail), summary="Get a referral")
 @requires_api("referral.view")
 def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> Any:
-    """The summary with the package, decrypted (the read is audited), and the reason of a declined
-    referral. The receiver of a revoked or declined referral no longer gets the package."""
+    """The summary with the package, decrypted (the read is audited), the reason of a declined
+    referral, and the supervisor's reason of one sent without the client's consent. The receiver
+    of a revoked or declined referral no longer gets the package."""
     user = _user(request)
     referral = access.access_referral(user, referral_id)
     readable = access.package_readable(user, referral)
@@ -173,6 +174,7 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> Any:
             **ReferralOut.values(referral, user.organisation_id),
             "package": PackageOut.model_validate(values) if values is not None else None,
             "decline_reason": access.read_decline_reason(user, referral) if declined else None,
+            "override_reason": access.read_override_reason(user, referral) or None,
         }
     )
 

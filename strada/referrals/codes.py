@@ -1,10 +1,17 @@
 """Code lists of referrals. ``Reason`` is HTCDS ``cas_ReasonForOutgoingReferral``; urgency and the
-statuses are the network's own (not in HTCDS)."""
+statuses are the network's own (not in HTCDS).
+
+The statuses are short words that other pages use too, with another grammatical gender or meaning
+in some languages (a referral, an alert, a case, a reporting round): their labels carry a context,
+"referral status" and "duplicate alert status", so that each is translated on its own. Templates
+that name a status use the same context (written out: makemessages reads literals only).
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Reason(models.TextChoices):
@@ -20,20 +27,20 @@ class Urgency(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    COMPLETED = "completed", _("Completed")
-    REVOKED = "revoked", _("Revoked")
+    SENT = "sent", pgettext_lazy("referral status", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    REVOKED = "revoked", pgettext_lazy("referral status", "Revoked")
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    REQUESTED = "requested", _("Contact requested")
-    CONNECTED = "connected", _("In contact")
-    DECLINED = "declined", _("Contact declined")
-    DISMISSED = "dismissed", _("Not the same person")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OPEN = "open", pgettext_lazy("duplicate alert status", "Open")
+    REQUESTED = "requested", pgettext_lazy("duplicate alert status", "Contact requested")
+    CONNECTED = "connected", pgettext_lazy("duplicate alert status", "In contact")
+    DECLINED = "declined", pgettext_lazy("duplicate alert status", "Contact declined")
+    DISMISSED = "dismissed", pgettext_lazy("duplicate alert status", "Not the same person")
+    WITHDRAWN = "withdrawn", pgettext_lazy("duplicate alert status", "Withdrawn")
 
 
 class NotificationKind(models.TextChoices):

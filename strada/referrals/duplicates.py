@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from strada.audit.log import Entry, record_many
 from strada.clients.identity import Identity
@@ -106,8 +107,9 @@ def refresh(
     org: Organisation, people: Sequence[tuple[UUID, Identity, int | None]], *, new: bool = False
 ) -> list[DuplicateAlert]:
     """Replace the linkage tokens of these clients of ``org`` (id, identity, birth year) and raise
-    alerts for new likely matches. Must run inside the caller's transaction. ``new``: the clients
-    were registered in this transaction, so they have no tokens to delete."""
+    alerts for new likely matches (or open again withdrawn ones); return those alerts. Must run
+    inside the caller's transaction. ``new``: the clients were registered in this transaction, so
+    they have no tokens to delete."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("duplicates.refresh must run inside the caller's transaction")
     ids = [client_id for client_id, _identity, _year in people]
@@ -151,17 +153,29 @@ def refresh(
 def _raise_alerts(
     org: Organisation, pairs: Iterable[tuple[UUID, UUID, UUID, str]]
 ) -> list[DuplicateAlert]:
-    alerts = []
+    """Alert both organisations of each pair that has no alert yet, and open again the alerts of
+    pairs found again after being withdrawn (an organisation had turned duplicate alerts off and on
+    again); an alert a person dismissed or answered stays as it is. A constant number of queries
+    whatever the number of pairs (a re-link may find thousands)."""
+    wanted: dict[tuple[UUID, UUID], DuplicateAlert] = {}
+    own_ids: set[UUID] = set()
     for own, other, other_org, kind in pairs:
         a, b = sorted([(own, org.id), (other, other_org)], key=lambda side: str(side[0]))
-        alert, created = DuplicateAlert.objects.get_or_create(
-            client_a_id=a[0],
-            client_b_id=b[0],
-            defaults={"org_a_id": a[1], "org_b_id": b[1], "strength": kind},
+        wanted[(a[0], b[0])] = DuplicateAlert(
+            client_a_id=a[0], org_a_id=a[1], client_b_id=b[0], org_b_id=b[1], strength=kind
         )
-        if not created:
-            continue
-        alerts.append(alert)
+        own_ids.add(own)
+    if not wanted:
+        return []
+    existing = _existing_alerts(list(own_ids))
+    alerts = _create_new([alert for pair, alert in wanted.items() if pair not in existing])
+    alerts += _reopen_withdrawn(
+        {
+            existing[pair][0]: alert.strength
+            for pair, alert in wanted.items()
+            if pair in existing and existing[pair][1] == codes.AlertStatus.WITHDRAWN
+        }
+    )
     Notification.objects.bulk_create(
         Notification(
             organisation_id=org_id, kind=codes.NotificationKind.DUPLICATE_FOUND, alert=alert
@@ -172,24 +186,84 @@ def _raise_alerts(
     # One event in each organisation's own log, about its own client only, by no named person (the
     # other organisation's log must not learn who registered the match).
     record_many(
-        Entry(
-            action="duplicate.found",
-            org_id=org_id,
-            object_type="client",
-            object_id=client_id,
-        )
-        for alert in alerts
-        for org_id, client_id in (
-            (alert.org_a_id, alert.client_a_id),
-            (alert.org_b_id, alert.client_b_id),
-        )
+        (
+            Entry(
+                action="duplicate.found",
+                org_id=org_id,
+                object_type="client",
+                object_id=client_id,
+            )
+            for alert in alerts
+            for org_id, client_id in (
+                (alert.org_a_id, alert.client_a_id),
+                (alert.org_b_id, alert.client_b_id),
+            )
+        ),
+        returning=False,
     )
+    return alerts
+
+
+def _existing_alerts(client_ids: list[UUID]) -> dict[tuple[UUID, UUID], tuple[UUID, str]]:
+    """``{(client a, client b): (alert id, status)}`` of every alert about these clients."""
+    existing = {}
+    for start in range(0, len(client_ids), CHUNK):
+        chunk = client_ids[start : start + CHUNK]
+        rows = DuplicateAlert.objects.filter(
+            Q(client_a_id__in=chunk) | Q(client_b_id__in=chunk)
+        ).values_list("id", "client_a_id", "client_b_id", "status")
+        for alert_id, client_a, client_b, status in rows:
+            existing[(client_a, client_b)] = (alert_id, status)
+    return existing
+
+
+def _create_new(alerts: list[DuplicateAlert]) -> list[DuplicateAlert]:
+    """Insert the new alerts; return those this transaction wrote. A pair that another transaction
+    alerted meanwhile (two organisations registering the same person at once) is left to it."""
+    if not alerts:
+        return []
+    DuplicateAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    ids = [alert.id for alert in alerts]
+    written: set[UUID] = set()
+    for start in range(0, len(ids), CHUNK):
+        written.update(
+            DuplicateAlert.objects.filter(id__in=ids[start : start + CHUNK]).values_list(
+                "id", flat=True
+            )
+        )
+    return [alert for alert in alerts if alert.id in written]
+
+
+def _reopen_withdrawn(strengths: dict[UUID, str]) -> list[DuplicateAlert]:
+    """Open again these withdrawn alerts (``{alert id: strength now}``), as found now. They are
+    locked and their status read again first, so that two re-links that meet do not open (and
+    announce) one alert twice."""
+    ids = list(strengths)
+    alerts: list[DuplicateAlert] = []
+    for start in range(0, len(ids), CHUNK):
+        alerts += DuplicateAlert.objects.select_for_update().filter(
+            id__in=ids[start : start + CHUNK], status=codes.AlertStatus.WITHDRAWN
+        )
+    now = timezone.now()
+    by_strength: dict[str, list[UUID]] = defaultdict(list)
+    for alert in alerts:
+        alert.status = codes.AlertStatus.OPEN
+        alert.strength = strengths[alert.id]
+        alert.found_at = now
+        alert.closed_by = None
+        by_strength[alert.strength].append(alert.id)
+    for strength, same in by_strength.items():
+        for start in range(0, len(same), CHUNK):
+            DuplicateAlert.objects.filter(id__in=same[start : start + CHUNK]).update(
+                status=codes.AlertStatus.OPEN, strength=strength, found_at=now, closed_by=None
+            )
     return alerts
 
 
 def forget_organisation(org: Organisation) -> int:
     """Delete every linkage token of the organisation (it turned the feature off) and withdraw its
-    open alerts; return the number of tokens deleted."""
+    open alerts; return the number of tokens deleted. Once the feature is on again, the re-link
+    opens a withdrawn alert again if both organisations take part and the pair still matches."""
     with transaction.atomic():
         deleted, _ = LinkageToken.objects.filter(organisation=org).delete()
         DuplicateAlert.objects.filter(

@@ -61,7 +61,9 @@ class Referral(models.Model):
     consent = models.ForeignKey(
         Consent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    override_reason = models.TextField(_("reason for referring without consent"), blank=True)
+    # A supervisor's reason for sending without the client's consent, sealed like the package (free
+    # text: it may name the client's circumstances). Null when the client consented.
+    override_reason_enc = models.BinaryField(null=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=codes.Status.choices, default=codes.Status.SENT
     )
@@ -108,6 +110,10 @@ class Referral(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == codes.Status.SENT
+
+    @property
+    def sent_without_consent(self) -> bool:
+        return self.override_reason_enc is not None
 
 
 class ExternalExport(models.Model):

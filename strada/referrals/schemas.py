@@ -235,6 +235,11 @@ class ReferralDetail(ReferralOut):
         "audit log. Null for the receiver of a revoked or declined referral."
     )
     decline_reason: str | None = Field(description="The receiver's reason, once declined.")
+    override_reason: str | None = Field(
+        None,
+        description="The supervisor's reason for referring without the client's consent; null "
+        "when the client consented.",
+    )
 
 
 class ReferralList(Schema):

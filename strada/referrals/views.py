@@ -127,7 +127,11 @@ def _rows(referrals: QuerySet[Referral], box: str) -> QuerySet[Referral]:
     receiver's client, nor the receiver's the sender's), and no ciphertext."""
     own = "source_client" if box == "sent" else "receiver_client"
     return referrals.select_related("sender", "recipient", "recipient_entry", own).defer(
-        "package_enc", "sender_wrapped_key", "recipient_wrapped_key", "decline_reason_enc"
+        "package_enc",
+        "sender_wrapped_key",
+        "recipient_wrapped_key",
+        "decline_reason_enc",
+        "override_reason_enc",
     )
 
 
@@ -259,6 +263,7 @@ def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "message": values.get(package.MESSAGE, ""),
             "sent_labels": [package.label(name) for name in referral.package_fields],
             "decline_reason": decline_reason,
+            "override_reason": access.read_override_reason(user, referral),
             "consent": referral.consent if referral.consent_id else None,
             "allowed": _allowed(user, referral),
             "decline_form": DeclineForm(),

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from strada.audit.models import AuditEvent
 from strada.clients.access import read_identity
-from strada.conftest import register
+from strada.conftest import every_value_in_the_database, register
 from strada.referrals import access, actions
 from strada.referrals.actions import ReferralInput
 from strada.referrals.models import DuplicateAlert, LinkageToken, Notification
@@ -93,7 +93,11 @@ def test_no_consent_no_referral_unless_a_supervisor_gives_a_reason(network, md):
     referral = _send(network.sam, client, md.org, override_reason="Life at risk, consent by phone")
     assert referral.consent is None
     event = AuditEvent.objects.get(action="referral.send_without_consent")
-    assert event.reason == "Life at risk, consent by phone"
+    assert event.reason == "override"
+    for reader in (network.sam, network.anna, md.maria):
+        seen = access.access_referral(reader, referral.id)
+        assert access.read_override_reason(reader, seen) == "Life at risk, consent by phone"
+    assert b"consent by phone" not in every_value_in_the_database()
 
 
 def test_revoke_and_decline(network, md, olena):

@@ -10,13 +10,18 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import trans_real
 
+from strada.audit.models import AuditEvent
 from strada.conftest import make_user, register
 from strada.lib import crypto, linkage
 from strada.orgs.keys import linkage_key
 from strada.orgs.models import Organisation
-from strada.referrals.models import DuplicateAlert, LinkageToken
+from strada.referrals import codes
+from strada.referrals.models import DuplicateAlert, LinkageToken, Notification
 
 BORN = dt.date(1994, 5, 17)
 NAMES = ["Олена", "Коваленко", "Olena", "Kovalenko", "Olha", "Petrenko"]
@@ -173,6 +178,27 @@ def test_it_closes_an_alert_after_a_confirmation(network, md, pair, login):
     assert str(alert.id) in _page(anna.get("/referrals/duplicates/?status=nonsense"))
 
 
+def test_it_asks_for_the_alert_statuses_with_their_own_context(
+    network, md, pair, login, monkeypatch
+):
+    """ "Open" is an alert's status here, a case's or a round's elsewhere, and the verb of a link:
+    each is asked for with its own context, so a language can give each its own word (here with
+    stand-in translations)."""
+    catalog = trans_real.translation("uk")._catalog._catalogs[0]
+    for context in ("duplicate alert status", "verb"):
+        monkeypatch.setitem(
+            catalog, f"{context}{trans_real.CONTEXT_SEPARATOR}Open", f"[{context}: Open]"
+        )
+    network.anna.language = "uk"
+    network.anna.save(update_fields=["language"])
+    body = _page(login(network.anna).get("/referrals/duplicates/"))
+    assert body.count("[duplicate alert status: Open]") == 2  # the filter's choice, the status
+    assert "[verb: Open]" in body
+    with translation.override("uk"):
+        assert str(codes.AlertStatus.OPEN.label) == "[duplicate alert status: Open]"
+        assert translation.gettext("Open") not in body
+
+
 def test_it_shows_an_empty_list_and_answers_404_for_unknown_alerts(network, login):
     anna = login(network.anna)
     assert "No duplicate alerts" in _page(anna.get("/referrals/duplicates/"))
@@ -228,9 +254,75 @@ def test_the_org_admin_turns_alerts_off_and_on(
         response = olga.post("/referrals/duplicates/settings/", {"enabled": "1"}, follow=True)
     assert "Duplicate alerts are on" in _page(response)
     assert LinkageToken.objects.filter(organisation=network.nl).exists()
-    # Re-linking found the match made while it was off.
+    # Re-linking found the match made while it was off, and the withdrawn one again.
     assert DuplicateAlert.objects.count() == 2
-    assert DuplicateAlert.objects.filter(status="open").count() == 1
+    assert DuplicateAlert.objects.filter(status="open").count() == 2
+
+
+def test_turning_alerts_back_on_opens_again_only_the_alerts_it_withdrew(
+    network, md, login, django_capture_on_commit_callbacks
+):
+    """Withdrawn alerts (the organisation turned alerts off) open again when the re-link finds the
+    pair again, announced as a new match; an alert someone dismissed or answered stays closed."""
+    people = {
+        "withdrawn": ("Олена", "Коваленко"),
+        "dismissed": ("Iryna", "Shevchenko"),
+        "connected": ("Oksana", "Bondarenko"),
+        "declined": ("Tetiana", "Lysenko"),
+    }
+    alerts = {}
+    for outcome, (first, last) in people.items():
+        own = register(network.anna, first_name=first, second_name=last, birth_date=BORN)
+        register(md.maria, first_name=first, second_name=last, birth_date=BORN)
+        alerts[outcome] = DuplicateAlert.objects.get(Q(client_a=own) | Q(client_b=own))
+    maria, anna = login(md.maria), login(network.anna)
+    maria.post(f"/referrals/duplicates/{alerts['dismissed'].id}/dismiss/")
+    for outcome, accept in (("connected", "1"), ("declined", "0")):
+        maria.post(f"/referrals/duplicates/{alerts[outcome].id}/request/")
+        anna.post(f"/referrals/duplicates/{alerts[outcome].id}/answer/", {"accept": accept})
+    before = {outcome: _reload(alert) for outcome, alert in alerts.items()}
+    assert {outcome: alert.status for outcome, alert in before.items()} == {
+        "withdrawn": "open",  # not yet
+        "dismissed": "dismissed",
+        "connected": "connected",
+        "declined": "declined",
+    }
+
+    olga = login(network.olga)
+    olga.post("/referrals/duplicates/settings/", {"enabled": "0"})
+    assert _reload(alerts["withdrawn"]).status == "withdrawn"
+    found = AuditEvent.objects.filter(action="duplicate.found")
+    notified = Notification.objects.filter(kind="duplicate_found", alert=alerts["withdrawn"])
+    assert (found.count(), notified.count()) == (8, 2)
+    last_seq = max(found.values_list("seq", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        olga.post("/referrals/duplicates/settings/", {"enabled": "1"})
+
+    reopened = _reload(alerts["withdrawn"])
+    assert reopened.status == "open"
+    assert reopened.closed_by_id is None
+    assert reopened.found_at > before["withdrawn"].found_at
+    for outcome in ("dismissed", "connected", "declined"):
+        assert _reload(alerts[outcome]).status == before[outcome].status
+    assert DuplicateAlert.objects.count() == 4
+    # Both organisations are told again, each in its own log, about its own client.
+    assert sorted(notified.values_list("organisation__code", flat=True)) == ["md", "md", "nl", "nl"]
+    again = found.filter(seq__gt=last_seq)
+    assert sorted((event.org_id, event.object_id) for event in again) == sorted(
+        [
+            (network.nl.id, str(reopened.own_client_id(network.nl.id))),
+            (md.org.id, str(reopened.own_client_id(md.org.id))),
+        ]
+    )
+    assert str(reopened.id) in _page(maria.get("/referrals/duplicates/?status=open"))
+    # Turned on again with nothing withdrawn: nothing is announced twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        olga.post("/referrals/duplicates/settings/", {"enabled": "0"})
+        olga.post("/referrals/duplicates/settings/", {"enabled": "1"})
+    assert _reload(alerts["withdrawn"]).status == "open"
+    assert notified.count() == 6
+    for outcome in ("dismissed", "connected", "declined"):
+        assert _reload(alerts[outcome]).status == before[outcome].status
 
 
 def test_it_has_no_settings_for_organisations_without_clients(network, login):

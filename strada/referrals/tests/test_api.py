@@ -19,7 +19,7 @@ from strada.api import api
 from strada.audit.models import AuditEvent
 from strada.clients.models import Client
 from strada.clients.tests.test_api import api_client, post, post_nothing
-from strada.conftest import register
+from strada.conftest import every_value_in_the_database, register
 from strada.directory.actions import do_create_entry
 from strada.orgs.policy import POLICY
 from strada.referrals import package
@@ -207,15 +207,24 @@ def test_it_refuses_a_caseworker_override_and_lets_a_supervisor_give_a_reason(ne
     allowed = post(api_client(network.sam), URL, override)
     assert allowed.status_code == 201, allowed.content
     event = AuditEvent.objects.get(action="referral.send_without_consent")
-    assert event.reason == "Life at risk, consent given by phone"
-    assert Referral.objects.get().consent is None
+    assert event.reason == "override"
+    referral = Referral.objects.get()
+    assert referral.consent is None
+    for reader in (network.sam, network.anna, md.maria):
+        detail = api_client(reader).get(f"{URL}/{referral.id}").json()
+        assert detail["override_reason"] == "Life at risk, consent given by phone"
+    assert b"consent given by phone" not in every_value_in_the_database()
 
 
 def test_it_ignores_an_override_reason_when_the_client_consented(network, olena):
     response = post(api_client(network.anna), URL, body(olena, override_reason="Just in case"))
     assert response.status_code == 201
-    assert Referral.objects.get().consent is not None
-    assert Referral.objects.get().override_reason == ""
+    referral = Referral.objects.get()
+    assert referral.consent is not None
+    assert referral.override_reason_enc is None
+    detail = api_client(network.anna).get(f"{URL}/{referral.id}").json()
+    assert detail["override_reason"] is None
+    assert AuditEvent.objects.get(action="referral.send").reason == ""
 
 
 # Revoke, decline, complete

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from strada.clients.identity import unseal
 from strada.clients.models import Client, Consent
-from strada.referrals import codes
+from strada.referrals import access, codes
 from strada.referrals.demo import made_clients
 from strada.referrals.models import DuplicateAlert, LinkageToken, Notification, Referral
 
@@ -43,8 +43,9 @@ def test_it_makes_referrals_in_every_state(demo):
     # Each referral within the network had the client's consent to that recipient, but one: sent by
     # a supervisor with a reason.
     (override,) = [r for r in referrals if r.consent is None]
-    assert override.override_reason
+    assert override.override_reason_enc is not None
     assert override.sent_by.role == "supervisor"
+    assert access.read_override_reason(override.sent_by, override).startswith("In danger now")
     for referral in referrals:
         if referral.consent is not None:
             assert referral.consent.client_id == referral.source_client_id

@@ -8,10 +8,12 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from strada.audit.models import AuditEvent
 from strada.clients.models import Client
-from strada.conftest import register
+from strada.conftest import every_value_in_the_database, register
 from strada.directory.models import Entry
 from strada.referrals import actions
 from strada.referrals.actions import ReferralInput
@@ -210,12 +212,72 @@ def test_it_lets_a_supervisor_refer_without_consent_with_a_reason(network, md, o
         follow=True,
     )
     referral = Referral.objects.get()
-    assert referral.override_reason == "Medical emergency"
     assert referral.consent is None
     assert "without the client&#x27;s consent" in _text(response)
     basis = _text(login(md.maria).get(_page(referral)))
     assert "by a supervisor: Medical emergency" in basis
     assert AuditEvent.objects.filter(action="referral.send_without_consent").count() == 1
+
+
+def test_it_seals_the_override_reason_and_shows_it_to_both_sides(network, md, olena, login):
+    """The reason is free text that may name the client's circumstances: no column and no audit
+    event holds it, while both organisations' case workers read it on the referral's page."""
+    reason = "Husband threatens her in Tiraspol; she lost her phone"
+    sam = login(network.sam)
+    sam.post(
+        _new(olena),
+        {"recipient": f"org:{md.org.id}", **SEND, "override_reason": reason},
+        follow=True,
+    )
+    referral = Referral.objects.get()
+    stored = every_value_in_the_database()
+    for word in ("Husband", "Tiraspol", "lost her phone"):
+        assert word.encode() not in stored
+    events = AuditEvent.objects.filter(action="referral.send_without_consent")
+    assert [event.reason for event in events] == ["override"]
+    assert not AuditEvent.objects.filter(reason__contains="Tiraspol").exists()
+    for reader in (sam, login(network.anna), login(md.maria), login(md.mihai)):
+        page = _text(reader.get(_page(referral)))
+        assert f"by a supervisor: {reason}" in page
+    for outsider in (network.chiara, network.boris, network.dana):
+        response = login(outsider).get(_page(referral))
+        assert response.status_code in (403, 404)
+        assert "Tiraspol" not in _text(response)
+
+
+def test_it_asks_for_the_referral_words_with_their_own_context(
+    network, md, sent, login, monkeypatch
+):
+    """ "To" and "From" name organisations on the referral pages and dates in the audit log's filter;
+    "Sent" is a box, a status and a date: the referral pages ask for them with a context, so that a
+    language translates each apart (here with stand-in translations of the contexts)."""
+    catalog = trans_real.translation("ro")._catalog._catalogs[0]
+    for context, word in (
+        ("referral direction", "To"),
+        ("referral direction", "From"),
+        ("referral direction", "Sent"),
+        ("referral direction", "Received"),
+        ("referral status", "Sent"),
+    ):
+        monkeypatch.setitem(
+            catalog, f"{context}{trans_real.CONTEXT_SEPARATOR}{word}", f"[{context}: {word}]"
+        )
+    for person in (network.anna, network.olga):
+        person.language = "ro"
+        person.save(update_fields=["language"])
+    anna = login(network.anna)
+    listed = _text(anna.get("/referrals/?box=sent"))
+    for shown in ("direction: Sent", "direction: Received", "direction: To", "status: Sent"):
+        assert f"[referral {shown}]" in listed
+    detail = _text(anna.get(_page(sent)))
+    for shown in ("direction: From", "direction: To", "status: Sent"):
+        assert f"[referral {shown}]" in detail
+    with translation.override("ro"):
+        until = translation.gettext("To")
+    assert until != "To"
+    audit = _text(login(network.olga).get("/audit/"))
+    assert until in audit
+    assert "[referral" not in audit
 
 
 # Revoke, decline, complete -------------------------------------------------------------------------
