@@ -46,8 +46,10 @@ def test_it_translates_every_message(code):
 def test_it_ships_a_compiled_catalogue_that_matches_its_source(code):
     """The .mo file (committed, so that no one needs gettext to run Strada) is the .po compiled."""
     with open(LOCALE / code / "LC_MESSAGES" / "django.mo", "rb") as handle:
-        compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
-    source = {_key(m.id): _key(m.string) for m in _catalogue(code) if m.id and not m.fuzzy}
+        compiled = {(m.context, _key(m.id)): _key(m.string) for m in read_mo(handle) if m.id}
+    source = {
+        (m.context, _key(m.id)): _key(m.string) for m in _catalogue(code) if m.id and not m.fuzzy
+    }
     assert compiled == source
     with translation.override(code):
         assert translation.gettext("Sign in to Strada") != "Sign in to Strada"
@@ -90,6 +92,11 @@ def test_it_has_no_message_missing_from_the_catalogues(tmp_path):
         cwd=copy, env=environment, check=True, capture_output=True,
     )  # fmt: skip
     with open(copy / "locale" / SHIPPED[0] / "LC_MESSAGES" / "django.po", "rb") as handle:
-        fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
-    known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalogue(SHIPPED[0]) if m.id}
+        fresh = {_message(m) for m in read_po(handle) if m.id}
+    known = {_message(m) for m in _catalogue(SHIPPED[0]) if m.id}
     assert sorted(fresh - known) == []
+
+
+def _message(message):  # type: ignore[no-untyped-def]
+    """A message as gettext finds it: its context (pgettext) and its singular text."""
+    return (message.context or "", message.id if isinstance(message.id, str) else message.id[0])
