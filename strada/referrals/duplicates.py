@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,12 +62,9 @@ def matches(
     other_org: dict[UUID, UUID] = {}
     all_tokens = list(owners)
     for start in range(0, len(all_tokens), CHUNK):
-        rows = (
-            LinkageToken.objects.filter(token__in=all_tokens[start : start + CHUNK])
-            .exclude(organisation=org)
-            .values_list("token", "client_id", "organisation_id", "kind")
-        )
-        for token, other, other_org_id, kind in rows:
+        for token, other, other_org_id, kind in _others_tokens(
+            org, all_tokens[start : start + CHUNK]
+        ):
             other_org[other] = other_org_id
             for own in owners[token]:
                 found[(own, other)].add(kind)
@@ -89,6 +86,39 @@ def matches(
         if strength is not None:
             result[(own, other)] = (other_org[other], strength)
     return result
+
+
+def _others_tokens(org: Organisation, tokens: list[str]) -> list[tuple[str, UUID, UUID, str]]:
+    """(token, client, organisation, kind) of other organisations' rows holding these tokens.
+
+    Plain SQL, run in every registration's transaction: the ORM's building of this one query took
+    half of the duplicate check (``docs/performance.md``). Names come from the model, values are
+    bound as parameters."""
+    table = connection.ops.quote_name(LinkageToken._meta.db_table)
+    columns = ", ".join(_column(name) for name in ("token", "client", "organisation", "kind"))
+    sql = (
+        f"SELECT {columns} FROM {table} "  # noqa: S608 (names from the model)
+        f"WHERE {_column('token')} IN ({', '.join(['%s'] * len(tokens))}) "
+        f"AND {_column('organisation')} <> %s"
+    )
+    organisation = LinkageToken._meta.get_field("organisation")
+    assert isinstance(organisation, models.ForeignKey)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*tokens, organisation.get_db_prep_value(org.id, connection)])
+        return [
+            (token, _uuid(client), _uuid(other_org), kind)
+            for token, client, other_org, kind in cursor.fetchall()
+        ]
+
+
+def _column(name: str) -> str:
+    field = LinkageToken._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return connection.ops.quote_name(str(field.column))
+
+
+def _uuid(value: object) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _with_full_date(client_ids: set[UUID]) -> set[UUID]:
