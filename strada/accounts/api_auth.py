@@ -26,6 +26,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from strada.accounts.models import TOKEN_PREFIX, PersonalAccessToken, User, hash_token
+from strada.orgs import rls
 from strada.orgs.policy import POLICY, can
 
 # A token's last use is written at most this often, so that reads do not become writes.
@@ -67,6 +68,7 @@ class TokenAuth(HttpBearer):
         if found.user.language:
             # As UserLanguageMiddleware does for sessions: the user's language wins.
             translation.activate(found.user.language)
+        rls.scope_request(found.user)  # as OrganisationScopeMiddleware does for sessions
         return _allowed(request, found.user)
 
 
