@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
@@ -228,10 +228,16 @@ def _matching(user: Any, base: Any, query: str) -> set[uuid.UUID]:
 def _narrow(ids: set[uuid.UUID] | None, lookup: Any) -> set[uuid.UUID] | None:
     """``ids`` narrowed to the clients a filter's own index finds, if it finds few; unchanged (the
     filter is then tested on each row only) if it finds more than ``FEW_MATCHES``."""
-    rows = list(lookup[: FEW_MATCHES + 1])  # rows, not clients: a client may hold several
+    # The ORM's own SQL, but rows read raw: turning 5,001 ids into UUIDs only to find there are
+    # too many took 5 of the 6.5 ms this costs at 100,000 clients. Rows, not clients: a client
+    # may hold several.
+    sql, params = lookup[: FEW_MATCHES + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if len(rows) > FEW_MATCHES:
         return ids
-    found = set(rows)
+    found = {_as_uuid(client_id) for (client_id,) in rows}
     return found if ids is None else ids & found
 
 
