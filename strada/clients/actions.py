@@ -32,6 +32,7 @@ from strada.clients.identity import (
 )
 from strada.clients.models import COUNTRY_CODES, Client, Consent, SearchToken
 from strada.directory.models import Entry as DirectoryEntry
+from strada.lib import names
 from strada.lib.bulk import add_to_counter, insert_rows
 from strada.orgs.models import Organisation, ReferenceCounter
 from strada.orgs.policy import can
@@ -241,6 +242,19 @@ def _register(
     reason: str,
     checked: bool,
     link: bool = True,
+) -> list[_Built]:
+    with names.remembered_forms():  # a batch's names repeat: transliterate each word once
+        return _register_rows(actor, org, registrations, reason=reason, checked=checked, link=link)
+
+
+def _register_rows(
+    actor: Any,
+    org: Organisation,
+    registrations: Sequence[Registration],
+    *,
+    reason: str,
+    checked: bool,
+    link: bool,
 ) -> list[_Built]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("register_batch must run inside the caller's transaction")

@@ -143,7 +143,7 @@ class SearchToken(models.Model):
     token = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "token", "client"])]
+        indexes = [models.Index(fields=["organisation", "token"])]
 
     def __str__(self) -> str:
         return f"{self.kind} token"
@@ -207,7 +207,7 @@ class Consent(models.Model):
         ordering = ["purpose", "-given_on"]
         indexes = [
             models.Index(fields=["client", "purpose"]),
-            models.Index(fields=["organisation", "purpose", "withdrawn_on", "client"]),
+            models.Index(fields=["organisation", "purpose", "withdrawn_on"]),
         ]
 
     def __str__(self) -> str:

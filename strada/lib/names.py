@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import translitua
 from anyascii import anyascii
@@ -65,10 +68,35 @@ def latin_spellings(text: str) -> list[str]:
 
 def search_forms(word: str) -> set[str]:
     """All normalised forms of one name part (for a word in Cyrillic, one per spelling)."""
+    memo = _memo.get()
+    if memo is not None:
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = frozenset(_search_forms(word))
+        return set(found)
+    return _search_forms(word)
+
+
+def _search_forms(word: str) -> set[str]:
     forms: set[str] = set()
     for spelling in latin_spellings(word):
         forms.update(_parts(spelling))
     return forms
+
+
+_memo: ContextVar[dict[str, frozenset[str]] | None] = ContextVar("strada_name_forms", default=None)
+
+
+@contextmanager
+def remembered_forms() -> Iterator[None]:
+    """Within the block, each name word is transliterated once (a batch of registrations or an
+    import, where names repeat: most of the cost of their search and linkage tokens). The words
+    are forgotten when the block ends: names are personal data, and no cache keeps them."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
 def words(text: str) -> list[str]:

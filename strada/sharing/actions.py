@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from strada.audit.log import Entry, record, record_many
 from strada.cases.models import Case, PerpetratorRole, SupportPlan, TraffickingEvent
 from strada.clients.actions import Registration, check_registration, register_checked_batch
-from strada.lib import crypto
+from strada.lib import crypto, names
 from strada.lib.bulk import insert_rows
 from strada.orgs.keys import org_key
 from strada.orgs.models import Organisation
@@ -462,7 +462,8 @@ def run_import(job_id: Any) -> ImportJob:
     job.save(update_fields=["status"])
     try:
         with transaction.atomic(), _large_page_cache():
-            counts = _write(job, actor)
+            with names.remembered_forms():  # 100,000 people hold a few thousand name words
+                counts = _write(job, actor)
             job.status = Status.DONE
             job.rows_imported, job.clients_count, job.cases_count = counts
             job.file_enc = None

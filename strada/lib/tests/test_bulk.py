@@ -144,3 +144,30 @@ def test_a_counter_returns_other_columns_and_fills_defaults_on_creation(db):
                                also=["hash"])  # fmt: skip
         assert again == (3, "b" * 64)  # the defaults only go into a new row
     assert update_row(ChainHead, 2, {"hash": "c" * 64}) == 0
+
+
+def test_rows_naming_different_attributes_each_get_their_own_defaults(network):
+    """The plan of a call is worked out from its first row; a row naming other attributes must
+    still get its own values and the defaults of what it leaves out."""
+    client = _client(network, "B-3")
+    insert_rows(Client, [client])
+    common = {
+        "client_id": client.id,
+        "organisation_id": client.organisation_id,
+        "given_on": dt.date(2026, 3, 1),
+        "wording_version": "v1",
+        "language": "uk",
+    }
+    insert_rows(
+        Consent,
+        [
+            {**common, "purpose": "services", "form": "oral"},
+            {**common, "purpose": "statistics"},
+            {**common, "purpose": "research", "form": "oral", "withdrawn_on": dt.date(2026, 4, 1)},
+        ],
+    )
+    stored = {c.purpose: c for c in Consent.objects.filter(client=client)}
+    assert (stored["services"].form, stored["services"].withdrawn_on) == ("oral", None)
+    assert (stored["statistics"].form, stored["statistics"].withdrawn_on) == ("written", None)
+    assert stored["research"].withdrawn_on == dt.date(2026, 4, 1)
+    assert len({c.id for c in stored.values()}) == 3  # the callable default, once per row
