@@ -22,7 +22,7 @@ from bench.out import run_module, say
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SINGLE_MAX_RATIO = 3.0  # the real single registration within 3x of its floor
+SINGLE_MAX_RATIO = 3.0  # the real single registration within 3x of its floor (all its rows)
 BATCH_MIN_RATE = 1000.0  # clients/s through do_register_clients, SQLite, one core
 PAGE_MAX_MS = 50.0  # server time of a list or search page
 
@@ -86,8 +86,11 @@ def report(info: dict[str, str], results: dict[str, Any], database: str) -> list
             "  client-row ratio over rounds: {:.1f}x to {:.1f}x".format(*r["ratio_client_range"]),
         ]
         if key == "single":
-            ok = r["ratio_client"] <= SINGLE_MAX_RATIO
-            target = f"within {SINGLE_MAX_RATIO:.0f}x of the client-row floor"
+            # The floor: "the same rows written by plain SQL in the same run", one
+            # transaction per client. The client row alone is printed for comparison: the rows a
+            # registration must write take several times as long by plain SQL already.
+            ok = r["ratio_all"] <= SINGLE_MAX_RATIO
+            target = f"within {SINGLE_MAX_RATIO:.0f}x of the same rows by plain SQL + COMMIT"
         else:
             ok = r["real"] >= BATCH_MIN_RATE
             target = f">= {BATCH_MIN_RATE:,.0f} clients/s"
