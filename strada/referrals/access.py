@@ -91,25 +91,23 @@ def package_readable(user: Any, referral: Referral) -> bool:
 
 
 def read_decline_reason(user: Any, referral: Referral) -> str:
-    if referral.decline_reason_enc is None:
-        return ""
-    if user.organisation_id not in (referral.sender_id, referral.recipient_id):
-        raise Http404
-    return package.open_text(
-        referral, user.organisation, "decline_reason", bytes(referral.decline_reason_enc)
-    )
+    """The receiver's reason for declining, for both ends; empty if there is none."""
+    return _read_sealed(user, referral, "decline_reason")
 
 
 def read_override_reason(user: Any, referral: Referral) -> str:
     """The supervisor's reason for sending without the client's consent, for the sender and the
     receiver of the referral (each opens it with its own wrapped key); empty if there is none."""
-    if referral.override_reason_enc is None:
+    return _read_sealed(user, referral, "override_reason")
+
+
+def _read_sealed(user: Any, referral: Referral, field: str) -> str:
+    sealed = getattr(referral, f"{field}_enc")
+    if sealed is None:
         return ""
     if user.organisation_id not in (referral.sender_id, referral.recipient_id):
         raise Http404
-    return package.open_text(
-        referral, user.organisation, "override_reason", bytes(referral.override_reason_enc)
-    )
+    return package.open_text(referral, user.organisation, field, bytes(sealed))
 
 
 def visible_alerts(user: Any) -> QuerySet[DuplicateAlert]:
