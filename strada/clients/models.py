@@ -99,7 +99,8 @@ class Client(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["organisation", "-registered_on", "-reference"]),
+            # The list's order; with the id, a page's ids are read from the index alone.
+            models.Index(fields=["organisation", "-registered_on", "-reference", "id"]),
             models.Index(fields=["organisation", "gender"]),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from strada.clients.access import (
     access_client,
     access_client_for_audit,
     access_consent,
+    clients_by_id,
     read_identities,
     read_identity,
     search_clients,
@@ -50,10 +52,17 @@ class _CappedPaginator(Paginator):
     the cap, ``capped`` is true, pages are not checked against a last page, and each page fetches
     one row more than it shows to know whether there is a next one."""
 
-    def __init__(self, queryset: Any, per_page: int, cap: int | None) -> None:
+    def __init__(
+        self,
+        queryset: Any,
+        per_page: int,
+        cap: int | None,
+        fetch: Callable[[list[Any]], dict[Any, Any]],
+    ) -> None:
         super().__init__(queryset, per_page)
         self.queryset = queryset
         self.cap = cap
+        self.fetch = fetch
 
     @cached_property
     def count(self) -> int:
@@ -74,14 +83,28 @@ class _CappedPaginator(Paginator):
             return int(number)
 
     def page(self, number: Any) -> Page:
-        if not self.capped:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.queryset[bottom : bottom + self.per_page + 1])
+        if not self.capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return Page(self._rows(bottom, top), number, self)
+        rows = self._rows(bottom, bottom + self.per_page + 1)
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
         return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _rows(self, bottom: int, top: int) -> list[Any]:
+        """Rows ``bottom`` to ``top``, in two steps: their ids in the list's order, from the index
+        that orders it (which holds the id), then those rows by primary key (``fetch``). In one
+        step a deep page read every row it skipped: page 2,000 of 100,000 clients spent 34 ms of
+        PostgreSQL in its OFFSET."""
+        ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
+        if not ids:
+            return []
+        found = self.fetch(ids)
+        return [found[pk] for pk in ids if pk in found]
 
     def get_page(self, number: Any) -> Page:
         try:
@@ -122,9 +145,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     # The whole list is counted exactly (through the organisation's index); a search or a filter
     # up to COUNT_CAP.
     paginator = _CappedPaginator(
-        clients.select_related("organisation"),
+        clients,
         settings.STRADA_PAGE_SIZE,
         COUNT_CAP if filtered else None,
+        fetch=lambda ids: clients_by_id(request.user, ids),
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)

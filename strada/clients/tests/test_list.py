@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -285,3 +287,35 @@ def test_a_citizenship_token_is_no_identifier_search_hit(network, login):
     """The whole query is also looked up as an identifier: it must never meet a citizenship."""
     register(network.anna, first_name="Ana", coded={"citizenship": ["FR"]})
     assert len(login(network.anna).get("/clients/?q=FR").context["rows"]) == 0
+
+
+def test_its_pages_follow_the_lists_order_when_read_by_ids_first(network, login, settings):
+    """A page reads its ids in the list's order, then the rows: together the pages are the list."""
+    from strada.clients.actions import Registration, do_register_clients
+    from strada.clients.identity import Identity
+
+    settings.STRADA_PAGE_SIZE = 4
+    do_register_clients(
+        network.anna,
+        [
+            Registration(
+                identity=Identity(first_name=f"Ana{n}"),
+                coded={"gender": "Feminine"},
+                registered_on=dt.date(2026, 1, 1) + dt.timedelta(days=n % 4),
+            )
+            for n in range(10)
+        ],
+    )
+    http = login(network.anna)
+    shown = [
+        client.reference
+        for page in (1, 2, 3)
+        for client, _identity in http.get(f"/clients/?page={page}").context["rows"]
+    ]
+    expected = list(
+        Client.objects.filter(organisation=network.anna.organisation)
+        .order_by("-registered_on", "-reference")
+        .values_list("reference", flat=True)
+    )
+    assert shown == expected
+    assert len(shown) == 10
