@@ -299,16 +299,12 @@ def _build_case(org: Organisation, client_id: Any, walked: Walked, *, validate: 
         raise _RowInvalid(_problems_of(error, _CASE_COLUMNS)) from error
     checked_events = []
     for values in events:
-        event = TraffickingEvent(**values)
         prefix = "hte_" + values["type"]
         columns = {"city": prefix + "City", "date": prefix + "Date", "country": prefix + "Country"}
         try:
-            event.full_clean(
-                exclude=["case", "country"], validate_unique=False, validate_constraints=False
-            )
+            checked_events.append(_checked_event(values))
         except ValidationError as error:
             raise _RowInvalid(_problems_of(error, columns)) from error
-        checked_events.append(event)
     if perpetrator is not None:
         perpetrator = PerpetratorRole(**perpetrator)
         try:
@@ -322,6 +318,34 @@ def _build_case(org: Organisation, client_id: Any, walked: Walked, *, validate: 
     if plan is not None:
         plan = SupportPlan(**plan)
     return _CaseRows(case, checked_events, perpetrator, plan)
+
+
+# The fields of a route event that a dry run checks (the case is the row's own, the country was
+# checked against ISO 3166 by the reader).
+_EVENT_FIELDS = [
+    model_field
+    for model_field in TraffickingEvent._meta.concrete_fields
+    if model_field.name not in ("id", "case", "country")
+]
+
+
+def _checked_event(values: dict[str, Any]) -> dict[str, Any]:
+    """Check a route event's values field by field as ``full_clean`` would (a model has no rules of
+    its own beyond its fields), without building a model instance: a dry run checks two events a
+    row, and building them was a fifth of its time. Returns the values, cleaned."""
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned = dict(values)
+    for model_field in _EVENT_FIELDS:
+        raw = values.get(model_field.attname, model_field.get_default())
+        if model_field.blank and raw in model_field.empty_values:
+            continue
+        try:
+            cleaned[model_field.attname] = model_field.clean(raw, None)
+        except ValidationError as error:
+            errors[model_field.name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 class _RowInvalid(Exception):

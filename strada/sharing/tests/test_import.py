@@ -267,3 +267,36 @@ def test_it_shows_each_bad_row_on_the_job_page(network, login):
     assert "Unknown code “Female”" in body
     assert "YYYY-MM-DD" in body
     assert "import-all" not in body
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"type": "Recruitment", "city": "Lviv", "date": "2025-10-01", "sequence": 0},
+        {"type": "Recruitment", "city": "", "date": None},
+        {"type": "Holiday", "city": "Lviv"},
+        {"type": "Exploitation", "city": "x" * 101, "date": "2025-13-01"},
+        {"type": "Exploitation", "sequence": -1},
+        {"type": "", "date": "yesterday"},
+    ],
+)
+def test_a_route_event_is_checked_as_its_model_would_check_it(values):
+    """The dry run checks route events field by field; it must find what full_clean finds."""
+    from django.core.exceptions import ValidationError
+
+    from strada.cases.models import TraffickingEvent
+    from strada.sharing.actions import _checked_event
+
+    def problems(check) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+        try:
+            check()
+        except ValidationError as error:
+            return {name: [e.message for e in errors] for name, errors in error.error_dict.items()}
+        return {}
+
+    expected = problems(
+        lambda: TraffickingEvent(**values).full_clean(
+            exclude=["case", "country"], validate_unique=False, validate_constraints=False
+        )
+    )
+    assert problems(lambda: _checked_event(values)) == expected
