@@ -191,7 +191,11 @@ MFA_TOTP_ISSUER = "Strada"
 # sends no mail.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
-MFA_FORMS = {"reauthenticate": "strada.accounts.reauth.CodeReauthenticateForm"}  # axes lock
+# Second-factor codes count towards the axes lock, and a lock refuses them (accounts/lockout.py).
+MFA_FORMS = {
+    "authenticate": "strada.accounts.lockout.CodeAuthenticateForm",
+    "reauthenticate": "strada.accounts.reauth.CodeReauthenticateForm",
+}
 
 # Lockout: by user and by address, with a cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("STRADA_LOCKOUT_FAILURES", "5"))

@@ -12,9 +12,8 @@ The re-authentication page says why it asks: the reason is kept in the session n
 was asked for, and shown only when the page's ``next`` is that path.
 
 Wrong passwords go through ``authenticate()``, so django-axes counts them like failed sign-ins and
-locks after the same number. A code of the second factor is checked by allauth alone (rate-limited
-per person); ``CodeReauthenticateForm`` makes a lock refuse codes too, so that a lock cannot be
-stepped around by switching to the other method.
+locks after the same number; wrong codes of the second factor count too, and a lock refuses codes
+(``lockout.py``), so that a lock cannot be stepped around by switching to the other method.
 """
 
 from __future__ import annotations
@@ -25,13 +24,11 @@ from urllib.parse import urlsplit
 # allauth's own check (internal module; allauth is pinned in requirements.lock and the tests of
 # strada/accounts/tests/test_reauth.py pin its behaviour).
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
-from allauth.core import context
 from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.base.forms import ReauthenticateForm
-from axes.handlers.proxy import AxesProxyHandler
-from django import forms
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+
+from strada.accounts.lockout import refuse_while_locked
 
 EXPORT: Final = "export"
 TOKEN: Final = "token"
@@ -71,8 +68,5 @@ class CodeReauthenticateForm(ReauthenticateForm):
     password."""
 
     def clean_code(self) -> str:
-        request = context.request
-        if AxesProxyHandler.is_locked(request, {"username": self.user.username}):
-            request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
-            raise forms.ValidationError(_("Too many failed attempts: wait and try again."))
+        refuse_while_locked(self.user)  # AxesMiddleware then answers with the lockout page
         return str(super().clean_code())

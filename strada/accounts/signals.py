@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from strada.accounts.lockout import count_failed_code
 from strada.audit.log import Entry, record_now
 
 
@@ -78,8 +79,20 @@ def _reauthentication_failed(user: Any, method: str) -> None:
 
 @receiver(mfa_authentication_failed)
 def _code_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    method = str(kwargs["authenticator"].type)
     if kwargs.get("reauthentication"):
-        _reauthentication_failed(user, str(kwargs["authenticator"].type))
+        _reauthentication_failed(user, method)
+    else:  # the second step of signing in: the password was right, the code was not
+        record_now(
+            Entry(
+                action="auth.login_failed",
+                org_id=user.organisation_id,
+                object_type="user",
+                object_id=user.id,
+                reason=method,
+            )
+        )
+    count_failed_code(request, user)  # towards the same lock as wrong passwords (lockout.py)
 
 
 @receiver(user_login_failed)

@@ -127,3 +127,49 @@ def test_it_signs_out_a_session_past_its_absolute_lifetime_however_active(networ
     response = http.get("/clients/")
     assert response.status_code == 302
     assert not _signed_in(http)
+
+
+def _wrong_code(secret: str) -> str:
+    """A six-digit code that no nearby time window accepts."""
+    step = int(time.time()) // 30
+    near = {format_hotp_value(hotp_value(secret, step + d)) for d in (-2, -1, 0, 1, 2)}
+    return next(c for c in (f"{n:06d}" for n in range(1000, 10**6, 7919)) if c not in near)
+
+
+def test_it_locks_the_second_step_after_five_wrong_codes_even_for_the_right_one(network, settings):
+    """Knowing the password must not allow guessing the code without limit: wrong codes count
+    towards the same lock as wrong passwords, and a lock refuses even the right code."""
+    settings.STRADA_REQUIRE_MFA = True
+    secret = generate_totp_secret()
+    TOTP.activate(network.anna, secret)
+    http = _attempt(PASSWORD)
+    for n in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        wrong = http.post("/accounts/2fa/authenticate/", {"code": _wrong_code(secret)})
+        # "Incorrect code." until the limit, then the lockout page, as for passwords.
+        assert wrong.status_code == (429 if n == settings.AXES_FAILURE_LIMIT else 200)
+        assert not _signed_in(http)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+    refused = http.post("/accounts/2fa/authenticate/", {"code": code})
+
+    assert refused.status_code == 429
+    assert not _signed_in(http)
+    assert (
+        list(
+            AuditEvent.objects.filter(action="auth.login_failed").values_list("reason", "object_id")
+        )
+        == [("totp", str(network.anna.id))] * settings.AXES_FAILURE_LIMIT
+    )
+    # The lock holds for the password too, from another address.
+    assert not _signed_in(_attempt(PASSWORD, address="10.9.9.9"))
+
+
+def test_a_wrong_code_then_the_right_one_signs_in_below_the_limit(network, settings):
+    settings.STRADA_REQUIRE_MFA = True
+    secret = generate_totp_secret()
+    TOTP.activate(network.anna, secret)
+    http = _attempt(PASSWORD)
+    http.post("/accounts/2fa/authenticate/", {"code": _wrong_code(secret)})
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert http.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert _signed_in(http)
