@@ -148,35 +148,23 @@ class _Plan:
         # Names from _meta, quoted by the backend; every value is a parameter.
         self.sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {self.marks}"  # noqa: S608
 
-    def params(self, row: Row, now: Any) -> tuple[Any, ...]:
-        steps = zip(self.attnames, self.converters, strict=True)
-        if isinstance(row, models.Model):
-            values = row.__dict__
-            for name in self.auto_now:
-                values[name] = now  # as the ORM's pre_save sets it on the instance
-            out = []
-            for name, convert in steps:
-                if name not in values:
-                    values[name] = self.defaults[name]()
-                out.append(convert(values[name]))
-            return tuple(out)
-        fixed = self.fixed
+    def params_of_instance(self, row: models.Model, now: Any) -> tuple[Any, ...]:
+        """The parameters of a model instance; fills its defaults and auto_now fields as the ORM."""
+        values = row.__dict__
+        for name in self.auto_now:
+            values[name] = now  # as the ORM's pre_save sets it on the instance
         out = []
-        for name, convert in steps:
-            if name in self.auto_now:
-                out.append(convert(now))
-            elif name in row:
-                out.append(convert(row[name]))
-            elif name in fixed:
-                out.append(fixed[name])
-            else:
-                out.append(convert(self.defaults[name]()))
+        for name, convert in zip(self.attnames, self.converters, strict=True):
+            if name not in values:
+                values[name] = self.defaults[name]()
+            out.append(convert(values[name]))
         return tuple(out)
 
     def params_of_mappings(self, rows: Sequence[Row], now: Any) -> list[tuple[Any, ...]]:
-        """``params`` of each row, worked out once for the attributes of the first row: the rows of
-        one call (an import's 1,000 clients) name the same attributes, so what comes from the row,
-        what is a fixed default and what is made per row is decided once, not per value."""
+        """The parameters of each row (mappings of attribute names to values), planned once for the
+        attributes of the first row: the rows of one call (an import's 1,000 clients) name the
+        same attributes, so what comes from the row, what is a fixed default and what is made per
+        row is decided once, not per value. A row naming other attributes gets its own plan."""
         first = rows[0]
         assert not isinstance(first, models.Model)
         keys = first.keys()
@@ -196,8 +184,11 @@ class _Plan:
                 made.append((index, self.defaults[name], convert))
         out = []
         for row in rows:
-            if isinstance(row, models.Model) or row.keys() != keys:
-                out.append(self.params(row, now))
+            if isinstance(row, models.Model):
+                out.append(self.params_of_instance(row, now))
+                continue
+            if row.keys() != keys:  # a row naming other attributes: its own plan
+                out += self.params_of_mappings([row], now)
                 continue
             values = template.copy()
             for index, name, convert in from_row:
@@ -245,7 +236,7 @@ def insert_rows(
     plan = _plan(model)
     now = timezone.now()
     if isinstance(rows[0], models.Model):
-        params = [plan.params(row, now) for row in rows]
+        params = [plan.params_of_instance(row, now) for row in rows]  # type: ignore[arg-type]
     else:
         params = plan.params_of_mappings(rows, now)
     with connection.cursor() as cursor:
