@@ -10,7 +10,8 @@ only, and their audit events and notifications belong to the two organisations).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 from uuid import UUID
 
 from django.db import connection, models, transaction
@@ -32,6 +33,7 @@ from strada.referrals.models import DuplicateAlert, LinkageToken, Notification, 
 # twins (bench/linkage.py measures it); first name and surname are enough.
 LINKAGE_FIELDS = (("first_name", "first_name_latin"), ("second_name", "second_name_latin"))
 CHUNK = 5000
+_T = TypeVar("_T")
 
 
 def identity_tokens(identity: Identity, birth_year: int | None) -> dict[str, str]:
@@ -61,10 +63,8 @@ def matches(
     found: dict[tuple[UUID, UUID], set[str]] = defaultdict(set)
     other_org: dict[UUID, UUID] = {}
     all_tokens = list(owners)
-    for start in range(0, len(all_tokens), CHUNK):
-        for token, other, other_org_id, kind in _others_tokens(
-            org, all_tokens[start : start + CHUNK]
-        ):
+    for chunk in _chunks(all_tokens):
+        for token, other, other_org_id, kind in _others_tokens(org, chunk):
             other_org[other] = other_org_id
             for own in owners[token]:
                 found[(own, other)].add(kind)
@@ -111,6 +111,13 @@ def _others_tokens(org: Organisation, tokens: list[str]) -> list[tuple[str, UUID
         ]
 
 
+def _chunks(items: list[_T]) -> Iterator[list[_T]]:
+    """``items`` in lists of at most ``CHUNK`` (a query's parameters stay under the database's
+    limit)."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
 def _column(name: str) -> str:
     field = LinkageToken._meta.get_field(name)
     assert isinstance(field, models.Field)
@@ -144,8 +151,8 @@ def refresh(
         raise RuntimeError("duplicates.refresh must run inside the caller's transaction")
     ids = [client_id for client_id, _identity, _year in people]
     if not new:
-        for start in range(0, len(ids), CHUNK):
-            LinkageToken.objects.filter(client_id__in=ids[start : start + CHUNK]).delete()
+        for chunk in _chunks(ids):
+            LinkageToken.objects.filter(client_id__in=chunk).delete()
     if not org.linkage_enabled:
         return []
     tokens_by_client = {
@@ -237,8 +244,7 @@ def _raise_alerts(
 def _existing_alerts(client_ids: list[UUID]) -> dict[tuple[UUID, UUID], tuple[UUID, str]]:
     """``{(client a, client b): (alert id, status)}`` of every alert about these clients."""
     existing = {}
-    for start in range(0, len(client_ids), CHUNK):
-        chunk = client_ids[start : start + CHUNK]
+    for chunk in _chunks(client_ids):
         rows = DuplicateAlert.objects.filter(
             Q(client_a_id__in=chunk) | Q(client_b_id__in=chunk)
         ).values_list("id", "client_a_id", "client_b_id", "status")
@@ -253,14 +259,9 @@ def _create_new(alerts: list[DuplicateAlert]) -> list[DuplicateAlert]:
     if not alerts:
         return []
     DuplicateAlert.objects.bulk_create(alerts, ignore_conflicts=True)
-    ids = [alert.id for alert in alerts]
     written: set[UUID] = set()
-    for start in range(0, len(ids), CHUNK):
-        written.update(
-            DuplicateAlert.objects.filter(id__in=ids[start : start + CHUNK]).values_list(
-                "id", flat=True
-            )
-        )
+    for chunk in _chunks([alert.id for alert in alerts]):
+        written.update(DuplicateAlert.objects.filter(id__in=chunk).values_list("id", flat=True))
     return [alert for alert in alerts if alert.id in written]
 
 
@@ -268,11 +269,10 @@ def _reopen_withdrawn(strengths: dict[UUID, str]) -> list[DuplicateAlert]:
     """Open again these withdrawn alerts (``{alert id: strength now}``), as found now. They are
     locked and their status read again first, so that two re-links that meet do not open (and
     announce) one alert twice."""
-    ids = list(strengths)
     alerts: list[DuplicateAlert] = []
-    for start in range(0, len(ids), CHUNK):
+    for chunk in _chunks(list(strengths)):
         alerts += DuplicateAlert.objects.select_for_update().filter(
-            id__in=ids[start : start + CHUNK], status=codes.AlertStatus.WITHDRAWN
+            id__in=chunk, status=codes.AlertStatus.WITHDRAWN
         )
     now = timezone.now()
     by_strength: dict[str, list[UUID]] = defaultdict(list)
@@ -283,8 +283,8 @@ def _reopen_withdrawn(strengths: dict[UUID, str]) -> list[DuplicateAlert]:
         alert.closed_by = None
         by_strength[alert.strength].append(alert.id)
     for strength, same in by_strength.items():
-        for start in range(0, len(same), CHUNK):
-            DuplicateAlert.objects.filter(id__in=same[start : start + CHUNK]).update(
+        for chunk in _chunks(same):
+            DuplicateAlert.objects.filter(id__in=chunk).update(
                 status=codes.AlertStatus.OPEN, strength=strength, found_at=now, closed_by=None
             )
     return alerts
